@@ -1,0 +1,136 @@
+import type { ErrorBody, ErrorCode } from "@boxoffice/contracts";
+import { AppError } from "@boxoffice/core";
+import { getConnInfo } from "@hono/node-server/conninfo";
+import { trpcServer } from "@hono/trpc-server";
+import type { TRPCError } from "@trpc/server";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppDeps } from "./deps.ts";
+import type { AppEnv } from "./http/app-env.ts";
+import { docsRoutes } from "./http/docs.ts";
+import { errorStatus, logServerError, toErrorObject } from "./http/error-body.ts";
+import { healthRoutes } from "./http/health.ts";
+import { buildOpenApiDocument } from "./http/openapi.ts";
+import { createRestHandler } from "./http/rest-adapter.ts";
+import { createTrpcContext, type TrpcContext } from "./trpc/context.ts";
+import { appRouter } from "./trpc/router.ts";
+
+export const API_VERSION = "0.1.0";
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const openApiDocument = buildOpenApiDocument(appRouter, API_VERSION);
+  const rest = createRestHandler(appRouter);
+
+  app.use(async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    const logger = deps.logger.child({ requestId });
+    c.set("deps", deps);
+    c.set("requestId", requestId);
+    c.set("logger", logger);
+    c.set(
+      "clientIp",
+      clientIp(c.req.raw.headers, deps.config.trustProxy, () => getConnInfo(c).remote.address),
+    );
+    c.set("resHeaders", new Headers());
+    const started = performance.now();
+    await next();
+    c.res.headers.set("x-request-id", requestId);
+    for (const [key, value] of c.var.resHeaders) {
+      if (key === "set-cookie") {
+        continue;
+      }
+      c.res.headers.set(key, value);
+    }
+    for (const cookie of c.var.resHeaders.getSetCookie()) {
+      c.res.headers.append("set-cookie", cookie);
+    }
+    logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        frameAncestors: ["'none'"],
+      },
+    }),
+  );
+  app.use(
+    cors({
+      origin: deps.config.corsOrigins,
+      credentials: true,
+      allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "trpc-accept"],
+      exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining"],
+      maxAge: 600,
+    }),
+  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413),
+  });
+  app.use("/api/*", limitBody);
+  app.use("/trpc/*", limitBody);
+
+  app.route("/", healthRoutes(deps));
+  app.get("/api/openapi.json", (c) => c.json(openApiDocument));
+  app.route("/docs", docsRoutes("/api/openapi.json"));
+
+  app.use(
+    "/trpc/*",
+    trpcServer({
+      router: appRouter,
+      endpoint: "/trpc",
+      createContext: (_opts, c) => createTrpcContext(c as Parameters<typeof createTrpcContext>[0]),
+      onError: ({ error, ctx }) => logServerError(error, ctx as TrpcContext | undefined),
+      responseMeta: ({ errors, ctx }) => {
+        if (errors.length !== 1) {
+          return {};
+        }
+        const [error] = errors as [TRPCError];
+        return { status: errorStatus(toErrorObject(error, (ctx as TrpcContext | undefined)?.requestId)) };
+      },
+    }),
+  );
+  app.all("/api/*", (c) => rest(c));
+
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", c.var.requestId), 404));
+  app.onError((err, c) => {
+    const error = toErrorObject(err, c.var.requestId);
+    logServerError(err, { requestId: c.var.requestId, logger: c.var.logger ?? deps.logger });
+    return c.json({ error }, errorStatus(error) as 500);
+  });
+  return app;
+}
+
+function errorBody(code: ErrorCode, requestId: string): ErrorBody {
+  return { error: toErrorObject(new AppError(code), requestId) };
+}
+
+/** The caller's address: the socket's, or with TRUST_PROXY the first X-Forwarded-For entry. */
+function clientIp(headers: Headers, trustProxy: boolean, socketAddress: () => string | undefined): string {
+  if (trustProxy) {
+    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    if (forwarded) {
+      return forwarded;
+    }
+  }
+  try {
+    return socketAddress() ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

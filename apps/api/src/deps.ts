@@ -1,0 +1,92 @@
+import {
+  type Clock,
+  type Config,
+  createTokenService,
+  DevSmsProvider,
+  type Logger,
+  memoryRateLimiter,
+  type RateLimiter,
+  redisRateLimiter,
+  type SmsProvider,
+  systemClock,
+  type TokenService,
+} from "@boxoffice/core";
+import { createDb, type Database, type DbHandle } from "@boxoffice/db";
+import { Redis } from "ioredis";
+
+/** Everything the API's procedures reach, built once at start and passed down explicitly. */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  dbHandle: DbHandle;
+  db: Database;
+  redis: Redis | undefined;
+  tokens: TokenService;
+  sms: SmsProvider;
+  rateLimiter: RateLimiter;
+  /** Set when shutdown begins, so /readyz tells the load balancer to stop sending traffic. */
+  lifecycle: { draining: boolean };
+}
+
+export interface BuildDepsOptions {
+  clock?: Clock;
+  /** An already opened database (tests pass a fresh one). */
+  dbHandle?: DbHandle;
+  sms?: SmsProvider;
+  /** Namespaces Redis keys, so test files sharing one Redis never count each other's hits. */
+  redisKeyPrefix?: string;
+}
+
+export async function buildDeps(
+  config: Config,
+  logger: Logger,
+  options: BuildDepsOptions = {},
+): Promise<AppDeps> {
+  const clock = options.clock ?? systemClock;
+  const dbHandle =
+    options.dbHandle ??
+    (await createDb(
+      config.databaseUrl
+        ? { kind: "postgres", url: config.databaseUrl }
+        : { kind: "pglite", dataDir: config.dataDir },
+    ));
+  let redis: Redis | undefined;
+  if (config.redisUrl) {
+    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+    await redis.connect();
+  }
+  const sms =
+    options.sms ??
+    new DevSmsProvider((m) =>
+      logger.info({ to: m.to, body: m.body }, "dev SMS provider: message not sent, logged"),
+    );
+  return {
+    config,
+    logger,
+    clock,
+    dbHandle,
+    db: dbHandle.db,
+    redis,
+    tokens: createTokenService(
+      {
+        accessSecret: config.jwtAccessSecret,
+        refreshSecret: config.jwtRefreshSecret,
+        accessTokenTtlSeconds: config.accessTokenTtlSeconds,
+        refreshTokenTtlDays: config.refreshTokenTtlDays,
+      },
+      clock,
+    ),
+    sms,
+    rateLimiter: redis
+      ? redisRateLimiter(redis, options.redisKeyPrefix ?? "boxoffice:")
+      : memoryRateLimiter(clock),
+    lifecycle: { draining: false },
+  };
+}
+
+export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+  await deps.dbHandle.close();
+}

@@ -1,0 +1,40 @@
+import type { Session } from "@boxoffice/contracts";
+import type { AccessClaims, Logger } from "@boxoffice/core";
+import type { Context as HonoContext } from "hono";
+import { getCookie } from "hono/cookie";
+import type { AppDeps } from "../deps.ts";
+import type { AppEnv } from "../http/app-env.ts";
+import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "../http/refresh-cookie.ts";
+
+export type TrpcContext = {
+  deps: AppDeps;
+  requestId: string;
+  logger: Logger;
+  clientIp: string;
+  /** The raw `Authorization` header; procedures that need a user verify it (see authedProcedure). */
+  authorization: string | undefined;
+  refreshCookie: string | undefined;
+  /** Headers merged into whatever response this request ends in, errors included. */
+  resHeaders: Headers;
+  user: AccessClaims | null;
+  rememberSession(session: Session): void;
+  forgetSession(): void;
+};
+
+export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
+  const deps = c.var.deps;
+  const resHeaders = c.var.resHeaders;
+  const secure = deps.config.env === "production";
+  return {
+    deps,
+    requestId: c.var.requestId,
+    logger: c.var.logger,
+    clientIp: c.var.clientIp,
+    authorization: c.req.header("authorization"),
+    refreshCookie: getCookie(c, REFRESH_COOKIE),
+    resHeaders,
+    user: null,
+    rememberSession: (session) => setRefreshCookie(resHeaders, session, secure),
+    forgetSession: () => clearRefreshCookie(resHeaders, secure),
+  };
+}

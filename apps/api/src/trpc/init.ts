@@ -1,0 +1,110 @@
+import { type ProcedureMeta, statusOf } from "@boxoffice/contracts";
+import { AppError, isAppError } from "@boxoffice/core";
+import { initTRPC, TRPCError } from "@trpc/server";
+import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { errorStatus, toErrorObject } from "../http/error-body.ts";
+import type { TrpcContext } from "./context.ts";
+
+const t = initTRPC
+  .context<TrpcContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    /**
+     * tRPC clients need `code` (a JSON-RPC number) and `message` on the error; everything a client acts on
+     * sits in `data`, which is the same object a REST client gets as `error`.
+     */
+    errorFormatter({ shape, error, ctx }) {
+      const body = toErrorObject(error, ctx?.requestId);
+      const retryAfter = body.details?.retryAfterSeconds;
+      if (typeof retryAfter === "number") {
+        ctx?.resHeaders.set("Retry-After", String(retryAfter));
+      }
+      return {
+        message: body.message,
+        code: shape.code,
+        data: { ...body, httpStatus: errorStatus(body), path: shape.data.path },
+      };
+    },
+  });
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: "BAD_REQUEST",
+  401: "UNAUTHORIZED",
+  403: "FORBIDDEN",
+  404: "NOT_FOUND",
+  405: "METHOD_NOT_SUPPORTED",
+  409: "CONFLICT",
+  410: "NOT_FOUND",
+  413: "PAYLOAD_TOO_LARGE",
+  415: "UNSUPPORTED_MEDIA_TYPE",
+  429: "TOO_MANY_REQUESTS",
+  503: "SERVICE_UNAVAILABLE",
+};
+
+/**
+ * Gives a domain error the matching tRPC code (tRPC would call every thrown error INTERNAL_SERVER_ERROR),
+ * keeping the AppError as the cause the formatter reads.
+ */
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isAppError(result.error.cause)) {
+    const cause = result.error.cause;
+    throw new TRPCError({
+      code: trpcCodeByStatus[statusOf(cause.code)] ?? "INTERNAL_SERVER_ERROR",
+      message: cause.message,
+      cause,
+    });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
+
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const header = ctx.authorization;
+  if (!header) {
+    throw new AppError("UNAUTHENTICATED");
+  }
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match?.[1]) {
+    throw new AppError("INVALID_TOKEN", "Use `Authorization: Bearer <accessToken>`");
+  }
+  const user = await ctx.deps.tokens.verifyAccessToken(match[1]);
+  return next({ ctx: { ...ctx, user } });
+});
+
+export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.roles.includes("admin")) {
+    throw new AppError("FORBIDDEN", "This needs the admin role");
+  }
+  return next();
+});
+
+export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
+  if (!ctx.user.roles.some((r) => r === "staff" || r === "admin")) {
+    throw new AppError("FORBIDDEN", "This needs the staff role");
+  }
+  return next();
+});
+
+/**
+ * Counts a request against a per-address budget; past it answers 429 with Retry-After. A limit of 0
+ * turns the check off.
+ */
+export function rateLimit(bucket: string, limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
+  return t.middleware(async ({ ctx, next }) => {
+    const limit = limitOf(ctx);
+    if (limit > 0) {
+      const verdict = await ctx.deps.rateLimiter.hit(`${bucket}:${ctx.clientIp}`, limit, windowMs);
+      ctx.resHeaders.set("RateLimit-Limit", String(limit));
+      ctx.resHeaders.set("RateLimit-Remaining", String(verdict.remaining));
+      if (!verdict.allowed) {
+        throw new AppError("RATE_LIMITED", undefined, { retryAfterSeconds: verdict.retryAfterSeconds });
+      }
+    }
+    return next();
+  });
+}

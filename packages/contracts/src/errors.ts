@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * The one table from domain error codes to HTTP statuses. The API's tRPC error formatter and its REST
+ * responses both read it, so a code means the same status on every transport.
+ */
+export const errorTable = {
+  VALIDATION_FAILED: { status: 400, message: "The request is not valid" },
+  INVALID_JSON: { status: 400, message: "The request body is not valid JSON" },
+  UNAUTHENTICATED: { status: 401, message: "Sign in to do this" },
+  INVALID_CREDENTIALS: { status: 401, message: "Email or password is wrong" },
+  INVALID_TOKEN: { status: 401, message: "The token is invalid or has expired" },
+  INVALID_CODE: { status: 401, message: "The code is wrong or has expired" },
+  FORBIDDEN: { status: 403, message: "You are not allowed to do this" },
+  NOT_FOUND: { status: 404, message: "Not found" },
+  METHOD_NOT_ALLOWED: { status: 405, message: "Method not allowed" },
+  CONFLICT: { status: 409, message: "The request conflicts with the current state" },
+  EMAIL_TAKEN: { status: 409, message: "An account with this email already exists" },
+  PHONE_TAKEN: { status: 409, message: "An account with this phone number already exists" },
+  GONE: { status: 410, message: "This no longer exists" },
+  PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large" },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json" },
+  OTP_LOCKED: { status: 429, message: "Too many wrong codes: request a new one" },
+  RATE_LIMITED: { status: 429, message: "Too many requests: slow down" },
+  INTERNAL: { status: 500, message: "Something went wrong on our side" },
+  UNAVAILABLE: { status: 503, message: "The service is not ready" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorTable;
+export const errorCodes = Object.keys(errorTable) as [ErrorCode, ...ErrorCode[]];
+export const ErrorCodeSchema = z.enum(errorCodes);
+
+export const ValidationIssueSchema = z.object({
+  path: z.string().meta({ description: "Dotted path of the field, empty for the whole body" }),
+  message: z.string(),
+  code: z.string(),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssueSchema>;
+
+export const ErrorObjectSchema = z
+  .object({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+    requestId: z.string().optional(),
+  })
+  .meta({ id: "ErrorObject" });
+export type ErrorObject = z.infer<typeof ErrorObjectSchema>;
+
+/** The body of every REST error response. */
+export const ErrorBodySchema = z.object({ error: ErrorObjectSchema }).meta({ id: "ErrorBody" });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
+
+export function statusOf(code: ErrorCode): number {
+  return errorTable[code].status;
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from "node:crypto";
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const optionalUrl = (protocols: RegExp, example: string) =>
+  z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.url({ protocol: protocols, error: `must be a URL such as ${example}` }).optional())
+    .optional();
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default("0.0.0.0"),
+  CLIENT_URL: z.string().default("http://localhost:3000,http://localhost:5173"),
+  DATABASE_URL: optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
+  DATA_DIR: z.string().min(1).default("./data"),
+  REDIS_URL: optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
+  JWT_ACCESS_SECRET: z.string().optional(),
+  JWT_REFRESH_SECRET: z.string().optional(),
+  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(0).default(20),
+  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(102_400),
+  TRUST_PROXY: booleanish.default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SEED_DEMO_DATA: booleanish.optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  MONGO_URI: z.string().optional(),
+});
+
+export interface Config {
+  env: "development" | "test" | "production";
+  port: number;
+  host: string;
+  corsOrigins: string[];
+  databaseUrl: string | undefined;
+  dataDir: string;
+  redisUrl: string | undefined;
+  jwtAccessSecret: string;
+  jwtRefreshSecret: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  rateLimitAuthPerMin: number;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
+  seedDemoData: boolean;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+export interface LoadedConfig {
+  config: Config;
+  /** Things the operator should read at start; the caller logs them. */
+  warnings: string[];
+}
+
+const MIN_SECRET_LENGTH = 32;
+
+/**
+ * Reads and checks the environment once. Throws ConfigError naming every bad variable; in production a
+ * missing or short secret is one of them, in development an ephemeral secret is generated instead.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Invalid environment:\n  ${lines.join("\n  ")}`);
+  }
+  const e = parsed.data;
+  const warnings: string[] = [];
+  const production = e.NODE_ENV === "production";
+
+  const secret = (name: "JWT_ACCESS_SECRET" | "JWT_REFRESH_SECRET"): string => {
+    const value = e[name];
+    if (value && value.length >= MIN_SECRET_LENGTH) {
+      return value;
+    }
+    if (production) {
+      throw new ConfigError(
+        value
+          ? `${name} is too weak: use at least ${MIN_SECRET_LENGTH} random characters (openssl rand -base64 48)`
+          : `${name} is required in production (openssl rand -base64 48)`,
+      );
+    }
+    warnings.push(
+      `${name} ${value ? "is shorter than 32 characters" : "is not set"}: using an ephemeral secret, so tokens stop working when the process restarts`,
+    );
+    return randomBytes(48).toString("base64url");
+  };
+  const jwtAccessSecret = secret("JWT_ACCESS_SECRET");
+  const jwtRefreshSecret = secret("JWT_REFRESH_SECRET");
+  if (jwtAccessSecret === jwtRefreshSecret) {
+    throw new ConfigError("JWT_ACCESS_SECRET and JWT_REFRESH_SECRET must differ");
+  }
+  if (e.MONGO_URI) {
+    warnings.push(
+      "MONGO_URI is set but boxoffice stores its data in PostgreSQL: set DATABASE_URL (or leave it unset for embedded PGlite under DATA_DIR). MONGO_URI is ignored.",
+    );
+  }
+  if (production && !e.DATABASE_URL) {
+    warnings.push(`DATABASE_URL is not set: using embedded PGlite under ${e.DATA_DIR}, one process only`);
+  }
+
+  return {
+    config: {
+      env: e.NODE_ENV,
+      port: e.PORT,
+      host: e.HOST,
+      corsOrigins: e.CLIENT_URL.split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+      databaseUrl: e.DATABASE_URL,
+      dataDir: e.DATA_DIR,
+      redisUrl: e.REDIS_URL,
+      jwtAccessSecret,
+      jwtRefreshSecret,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      trustProxy: e.TRUST_PROXY,
+      logLevel: e.LOG_LEVEL,
+      seedDemoData: e.SEED_DEMO_DATA ?? !production,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+    warnings,
+  };
+}

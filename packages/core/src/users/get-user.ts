@@ -1,0 +1,13 @@
+import type { User } from "@boxoffice/contracts";
+import { type DbOrTx, users } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
+import { AppError } from "../shared/errors.ts";
+import { toUser } from "./to-user.ts";
+
+export async function getUser(deps: { db: DbOrTx }, userId: string): Promise<User> {
+  const [row] = await deps.db.select().from(users).where(eq(users.id, userId));
+  if (!row) {
+    throw new AppError("NOT_FOUND", "No such user", { id: userId });
+  }
+  return toUser(row);
+}

@@ -1,0 +1,76 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** The one database type use cases see, whichever driver is underneath. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** A use case that may run inside a caller's transaction takes this. */
+export type DbOrTx = Database | Transaction;
+
+export type DbConfig =
+  | { kind: "postgres"; url: string; searchPath?: string; poolSize?: number }
+  | { kind: "pglite"; dataDir?: string };
+
+export interface DbHandle {
+  db: Database;
+  kind: DbConfig["kind"];
+  /** Where the migrator keeps its journal; follows the search path so isolated schemas stay isolated. */
+  migrationsSchema: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * `postgres` opens a node-postgres pool; `pglite` opens embedded PostgreSQL on disk under `dataDir`, or in
+ * memory when no directory is given. PGlite is single-process: never point two processes at one dataDir.
+ */
+export async function createDb(config: DbConfig): Promise<DbHandle> {
+  if (config.kind === "postgres") {
+    const pool = new pg.Pool({
+      connectionString: config.url,
+      max: config.poolSize ?? 10,
+      ...(config.searchPath ? { options: `-c search_path=${config.searchPath}` } : {}),
+    });
+    // An idle client that loses its server emits 'error'; without a listener that would crash the process.
+    pool.on("error", () => {});
+    const db = drizzleNodePg(pool, { schema }) as unknown as Database;
+    return {
+      db,
+      kind: "postgres",
+      migrationsSchema: config.searchPath ?? "drizzle",
+      async ping() {
+        await pool.query("select 1");
+      },
+      async close() {
+        await pool.end();
+      },
+    };
+  }
+  let dataDir: string | undefined;
+  if (config.dataDir) {
+    dataDir = join(config.dataDir, "pglite");
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  await client.waitReady;
+  const db = drizzlePglite(client, { schema }) as unknown as Database;
+  return {
+    db,
+    kind: "pglite",
+    migrationsSchema: "drizzle",
+    async ping() {
+      await client.query("select 1");
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}

@@ -1,0 +1,33 @@
+import { sql } from "drizzle-orm";
+import { check, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { timestamps } from "./columns.ts";
+
+export type UserRole = "user" | "staff" | "admin";
+export interface UserPrefs {
+  email: boolean;
+  sms: boolean;
+}
+
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    name: text("name"),
+    /** Always stored in lower case; the unique index on lower(email) guards writes that forget. */
+    email: text("email"),
+    phone: text("phone"),
+    passwordHash: text("password_hash"),
+    roles: text("roles").array().$type<UserRole[]>().notNull().default(sql`'{user}'::text[]`),
+    prefs: jsonb("prefs").$type<UserPrefs>().notNull().default({ email: true, sms: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex("users_email_lower_key").on(sql`lower(${t.email})`),
+    uniqueIndex("users_phone_key").on(t.phone),
+    check("users_email_or_phone", sql`${t.email} IS NOT NULL OR ${t.phone} IS NOT NULL`),
+    check("users_roles_known", sql`${t.roles} <@ ARRAY['user','staff','admin']::text[]`),
+  ],
+);
+
+export type UserRow = typeof users.$inferSelect;
+export type NewUserRow = typeof users.$inferInsert;
