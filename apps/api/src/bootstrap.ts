@@ -14,9 +14,10 @@ import { type AppDeps, type BuildDepsOptions, buildDeps } from "./deps.ts";
 /** Reads the environment or exits with a message naming what is wrong. */
 export function loadConfigOrExit(
   env: Record<string, string | undefined> = process.env,
+  options: { needsSecrets?: boolean } = {},
 ): LoadedConfig & { logger: Logger } {
   try {
-    const loaded = loadConfig(env);
+    const loaded = loadConfig(env, options);
     const logger = createLogger(loaded.config.logLevel);
     for (const warning of loaded.warnings) {
       logger.warn(warning);

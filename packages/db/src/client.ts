@@ -25,8 +25,13 @@ export interface DbHandle {
   /** Where the migrator keeps its journal; follows the search path so isolated schemas stay isolated. */
   migrationsSchema: string;
   ping(): Promise<void>;
+  /** Runs `work` while holding a cluster-wide lock, so processes starting together migrate one at a time. */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+// pg_advisory_lock key for migrations: any fixed number no other code uses.
+const MIGRATION_LOCK_KEY = 7_270_315_001;
 
 /**
  * `postgres` opens a node-postgres pool; `pglite` opens embedded PostgreSQL on disk under `dataDir`, or in
@@ -49,6 +54,16 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
       async ping() {
         await pool.query("select 1");
       },
+      async exclusively(work) {
+        const client = await pool.connect();
+        try {
+          await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+          return await work();
+        } finally {
+          await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
+          client.release();
+        }
+      },
       async close() {
         await pool.end();
       },
@@ -69,6 +84,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     async ping() {
       await client.query("select 1");
     },
+    // One process owns a PGlite directory, so there is nobody to exclude.
+    exclusively: (work) => work(),
     async close() {
       await client.close();
     },

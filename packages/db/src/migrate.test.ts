@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DbHandle } from "./client.ts";
+import { createDb, type DbHandle } from "./client.ts";
 import { PG_UNIQUE_VIOLATION, pgErrorOf } from "./errors.ts";
 import { migrationsFolder, runMigrations } from "./migrate.ts";
 import { users } from "./schema/index.ts";
@@ -44,5 +45,27 @@ describe("migrations", () => {
     await expect(
       handle.db.insert(users).values({ email: "r@example.com", roles: ["root" as "admin"] }),
     ).rejects.toThrow();
+  });
+});
+
+describe.runIf(process.env.DATABASE_URL)("migrations on a PostgreSQL server", () => {
+  it("two processes starting at once migrate one after the other, both successfully", async () => {
+    const url = process.env.DATABASE_URL ?? "";
+    const schema = `test_concurrent_${Date.now().toString(36)}`;
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA "${schema}"`);
+    const a = await createDb({ kind: "postgres", url, searchPath: schema });
+    const b = await createDb({ kind: "postgres", url, searchPath: schema });
+    try {
+      await Promise.all([runMigrations(a), runMigrations(b)]);
+      const { rows } = await admin.query(`select count(*)::int as n from "${schema}".__drizzle_migrations`);
+      expect(rows[0].n).toBe(readdirSync(migrationsFolder).filter((f) => f.endsWith(".sql")).length);
+    } finally {
+      await a.close();
+      await b.close();
+      await admin.query(`DROP SCHEMA "${schema}" CASCADE`);
+      await admin.end();
+    }
   });
 });

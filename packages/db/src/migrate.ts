@@ -10,9 +10,11 @@ export const migrationsFolder = fileURLToPath(new URL("../drizzle", import.meta.
 /** Applies every committed SQL migration not yet applied. Safe to run at every start. */
 export async function runMigrations(handle: DbHandle): Promise<void> {
   const config = { migrationsFolder, migrationsSchema: handle.migrationsSchema };
-  if (handle.kind === "pglite") {
-    await migratePglite(handle.db as unknown as PgliteDatabase, config);
-  } else {
-    await migrateNodePg(handle.db as unknown as NodePgDatabase, config);
-  }
+  await handle.exclusively(async () => {
+    if (handle.kind === "pglite") {
+      await migratePglite(handle.db as unknown as PgliteDatabase, config);
+    } else {
+      await migrateNodePg(handle.db as unknown as NodePgDatabase, config);
+    }
+  });
 }

@@ -19,19 +19,23 @@ function hasIssues(err: unknown): err is { issues: IssueLike[] } {
   return typeof err === "object" && err !== null && Array.isArray((err as { issues?: unknown }).issues);
 }
 
+/** One issue per field: the first, which is the most basic (a wrong type before a length check on it). */
 function toIssues(issues: IssueLike[]): ValidationIssue[] {
-  return issues.flatMap((issue) => {
-    const base = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
-    // An unknown field is reported on the object that holds it; name the field itself instead.
-    if (issue.code === "unrecognized_keys" && issue.keys?.length) {
-      return issue.keys.map((key) => ({
-        path: base ? `${base}.${key}` : key,
-        message: "is not a known field",
-        code: "unrecognized_key",
-      }));
-    }
-    return [{ path: base, message: issue.message, code: issue.code ?? "invalid" }];
-  });
+  const seen = new Set<string>();
+  return issues.flatMap(toFieldIssues).filter((issue) => !seen.has(issue.path) && seen.add(issue.path));
+}
+
+function toFieldIssues(issue: IssueLike): ValidationIssue[] {
+  const base = (issue.path ?? []).map((p) => String(typeof p === "object" ? p.key : p)).join(".");
+  // An unknown field is reported on the object that holds it; name the field itself instead.
+  if (issue.code === "unrecognized_keys" && issue.keys?.length) {
+    return issue.keys.map((key) => ({
+      path: base ? `${base}.${key}` : key,
+      message: "is not a known field",
+      code: "unrecognized_key",
+    }));
+  }
+  return [{ path: base, message: issue.message, code: issue.code ?? "invalid" }];
 }
 
 const fromTrpcCode: Partial<Record<TRPCError["code"], ErrorCode>> = {

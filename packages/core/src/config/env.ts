@@ -70,7 +70,12 @@ const MIN_SECRET_LENGTH = 32;
  * Reads and checks the environment once. Throws ConfigError naming every bad variable; in production a
  * missing or short secret is one of them, in development an ephemeral secret is generated instead.
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env): LoadedConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  options: { needsSecrets?: boolean } = {},
+): LoadedConfig {
+  // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
+  const needsSecrets = options.needsSecrets ?? true;
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
@@ -82,8 +87,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const secret = (name: "JWT_ACCESS_SECRET" | "JWT_REFRESH_SECRET"): string => {
     const value = e[name];
-    if (value && value.length >= MIN_SECRET_LENGTH) {
-      return value;
+    if ((value && value.length >= MIN_SECRET_LENGTH) || (!needsSecrets && !value)) {
+      return value || randomBytes(48).toString("base64url");
     }
     if (production) {
       throw new ConfigError(

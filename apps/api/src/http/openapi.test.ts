@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../test/harness.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+interface Doc {
+  openapi: string;
+  paths: Record<string, Record<string, { security?: unknown[]; responses: Record<string, unknown> }>>;
+  components: { schemas: Record<string, unknown> };
+}
+
+describe("the OpenAPI document", () => {
+  it("lists every REST route of the accounts API with its method", async () => {
+    const res = await server.http.get<Doc>("/api/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.body.openapi).toMatch(/^3\./);
+    const routes = Object.entries(res.body.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual(
+      [
+        "GET /admin/users/{id}",
+        "GET /users/me",
+        "PATCH /users/me",
+        "POST /auth/login",
+        "POST /auth/logout",
+        "POST /auth/otp/request",
+        "POST /auth/refresh",
+        "POST /auth/register",
+      ].sort(),
+    );
+  });
+
+  it("describes errors with the body the API really sends, creation with 201, and which routes need a token", async () => {
+    const { body: doc } = await server.http.get<Doc>("/api/openapi.json");
+    const register = doc.paths["/auth/register"]!.post!;
+    expect(Object.keys(register.responses)).toContain("201");
+    expect(Object.keys(register.responses)).not.toContain("200");
+    expect(register.security ?? []).toEqual([]);
+    expect(JSON.stringify(register.responses["400"])).toContain("#/components/schemas/ErrorBody");
+    expect(doc.components.schemas.ErrorBody).toBeTruthy();
+    expect(doc.paths["/users/me"]!.get!.security).toEqual([{ bearerAuth: [] }]);
+  });
+});
+
+describe("the docs page", () => {
+  it("serves Swagger UI and its assets locally, pointing at the document", async () => {
+    const page = await server.http.get<string>("/docs");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect(page.body).toContain("/docs/assets/swagger-ui-bundle.js");
+    const init = await server.http.get<string>("/docs/init.js");
+    expect(init.body).toContain("/api/openapi.json");
+    const bundle = await fetch(`${server.url}/docs/assets/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect((await bundle.text()).length).toBeGreaterThan(100_000);
+    expect((await server.http.get("/docs/assets/../../package.json")).status).toBe(404);
+  });
+});

@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import type { Session } from "@boxoffice/contracts";
+import {
+  type Clock,
+  type Config,
+  createLogger,
+  DevSmsProvider,
+  ensureAdmin,
+  loadConfig,
+  systemClock,
+} from "@boxoffice/core";
+import { otpCodes, refreshTokens, users } from "@boxoffice/db";
+import { createTestDb } from "@boxoffice/db/testing";
+import { createTRPCClient, httpLink } from "@trpc/client";
+import { count } from "drizzle-orm";
+import { type AppDeps, buildDeps } from "../deps.ts";
+import { type RunningServer, startServer } from "../server.ts";
+import type { AppRouter } from "../trpc/router.ts";
+
+export interface TestServer {
+  url: string;
+  deps: AppDeps;
+  sms: DevSmsProvider;
+  http: HttpClient;
+  trpc(token?: string): ReturnType<typeof createTRPCClient<AppRouter>>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real API on an ephemeral port over a fresh database: PGlite in memory, or with DATABASE_URL a
+ * schema of its own on that server; with REDIS_URL the rate limiter runs on that Redis under a key
+ * prefix of its own. Nothing is mocked; only the SMS provider is the recording dev one.
+ */
+export async function startTestServer(
+  options: { config?: Partial<Config>; clock?: Clock } = {},
+): Promise<TestServer> {
+  const { config: base } = loadConfig({
+    NODE_ENV: "test",
+    JWT_ACCESS_SECRET: randomBytes(32).toString("hex"),
+    JWT_REFRESH_SECRET: randomBytes(32).toString("hex"),
+    REDIS_URL: process.env.REDIS_URL,
+    RATE_LIMIT_AUTH_PER_MIN: "0",
+  });
+  const config: Config = { ...base, ...options.config };
+  const sms = new DevSmsProvider();
+  const deps = await buildDeps(config, createLogger(process.env.LOG_LEVEL ?? "silent"), {
+    dbHandle: await createTestDb(),
+    sms,
+    clock: options.clock ?? systemClock,
+    redisKeyPrefix: `test:${randomBytes(6).toString("hex")}:`,
+  });
+  const server: RunningServer = await startServer(deps, 0, "127.0.0.1");
+  return {
+    url: server.url,
+    deps,
+    sms,
+    http: new HttpClient(server.url),
+    trpc: (token) =>
+      createTRPCClient<AppRouter>({
+        links: [
+          httpLink({
+            url: `${server.url}/trpc`,
+            headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+          }),
+        ],
+      }),
+    close: () => server.close(),
+  };
+}
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+type Json = Record<string, unknown>;
+
+/** A plain HTTP client over the socket, as any non-TypeScript client would talk to the REST API. */
+export class HttpClient {
+  constructor(readonly baseUrl: string) {}
+
+  async request<T = Json>(
+    method: string,
+    path: string,
+    options: { body?: unknown; raw?: string; token?: string; headers?: Record<string, string> } = {},
+  ): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) {
+      headers.authorization = `Bearer ${options.token}`;
+    }
+    let body: string | undefined;
+    if (options.raw !== undefined) {
+      body = options.raw;
+      headers["content-type"] ??= "application/json";
+    } else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: the text itself is the body
+    }
+    return { status: res.status, headers: res.headers, body: parsed as T };
+  }
+
+  get<T = Json>(path: string, token?: string) {
+    return this.request<T>("GET", path, token ? { token } : {});
+  }
+
+  post<T = Json>(path: string, body?: unknown, token?: string) {
+    return this.request<T>("POST", path, token ? { body, token } : { body });
+  }
+
+  patch<T = Json>(path: string, body?: unknown, token?: string) {
+    return this.request<T>("PATCH", path, token ? { body, token } : { body });
+  }
+}
+
+let sequence = 0;
+/** An email no other test uses, even across files sharing one PostgreSQL server. */
+export function uniqueEmail(prefix = "user"): string {
+  sequence += 1;
+  return `${prefix}-${sequence}-${randomBytes(4).toString("hex")}@example.com`;
+}
+
+export function uniquePhone(): string {
+  return `+9198${randomBytes(4).readUInt32BE(0).toString().padStart(8, "0").slice(0, 8)}`;
+}
+
+export async function registerUser(
+  server: TestServer,
+  input: { email?: string; password?: string; name?: string } = {},
+): Promise<Session & { password: string }> {
+  const password = input.password ?? "correct horse battery";
+  const res = await server.http.post<Session>("/api/auth/register", {
+    email: input.email ?? uniqueEmail(),
+    password,
+    name: input.name ?? "Test User",
+  });
+  if (res.status !== 201) {
+    throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return { ...res.body, password };
+}
+
+/** Signs in an account that has been given the admin role directly in the database. */
+export async function registerAdmin(server: TestServer): Promise<Session> {
+  const email = uniqueEmail("admin");
+  const password = "admin password 123";
+  await ensureAdmin(server.deps, { email, password });
+  const res = await server.http.post<Session>("/api/auth/login", { email, password });
+  if (res.status !== 200) {
+    throw new Error(`admin login failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
+}
+
+/** Reads the code the dev SMS provider last "sent" to a phone. */
+export function lastOtp(server: TestServer, phone: string): string {
+  const message = server.sms.lastTo(phone);
+  const code = message?.body.match(/\b(\d{6})\b/)?.[1];
+  if (!code) {
+    throw new Error(`no code was sent to ${phone}`);
+  }
+  return code;
+}
+
+/** Row counts of the account tables, to show a refused request changed nothing. */
+export async function accountRowCounts(server: TestServer) {
+  const n = async (table: typeof users | typeof refreshTokens | typeof otpCodes) =>
+    (await server.deps.db.select({ n: count() }).from(table))[0]?.n ?? 0;
+  return { users: await n(users), refreshTokens: await n(refreshTokens), otpCodes: await n(otpCodes) };
+}

@@ -1,0 +1,344 @@
+import type { ErrorBody, Session, User } from "@boxoffice/contracts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  accountRowCounts,
+  lastOtp,
+  registerUser,
+  startTestServer,
+  type TestServer,
+  uniqueEmail,
+  uniquePhone,
+} from "../../test/harness.ts";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+describe("accounts over REST", () => {
+  it("registering with email + password answers 201 with a session, a refresh cookie and the profile", async () => {
+    const email = uniqueEmail();
+    const res = await server.http.post<Session>("/api/auth/register", {
+      email,
+      password: "a long enough password",
+      name: "Asha",
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.user).toMatchObject({ email, name: "Asha", roles: ["user"], phone: null });
+    expect(res.body.accessToken.split(".")).toHaveLength(3);
+    expect(res.body.refreshToken.length).toBeGreaterThan(30);
+    expect(res.headers.get("set-cookie")).toMatch(/^boxoffice_refresh=[^;]+;.*HttpOnly/i);
+    expect(JSON.stringify(res.body)).not.toContain("password");
+
+    const me = await server.http.get<User>("/api/users/me", res.body.accessToken);
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({ id: res.body.user.id, email, name: "Asha" });
+  });
+
+  it("signs in with the password, case-insensitively on the email", async () => {
+    const account = await registerUser(server, { email: uniqueEmail("casey") });
+    const res = await server.http.post<Session>("/api/auth/login", {
+      email: account.user.email?.toUpperCase(),
+      password: account.password,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.user.id).toBe(account.user.id);
+  });
+
+  it("a wrong password and an unknown email get the same 401, so accounts cannot be enumerated", async () => {
+    const account = await registerUser(server);
+    const wrong = await server.http.post<ErrorBody>("/api/auth/login", {
+      email: account.user.email,
+      password: "not the password",
+    });
+    const unknown = await server.http.post<ErrorBody>("/api/auth/login", {
+      email: uniqueEmail("ghost"),
+      password: "not the password",
+    });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    const strip = ({ error: { requestId: _id, ...rest } }: ErrorBody) => rest;
+    expect(strip(wrong.body)).toEqual(strip(unknown.body));
+    expect(wrong.body.error.code).toBe("INVALID_CREDENTIALS");
+  });
+
+  it("an email differing only by case from an existing one is a 409 and creates nothing", async () => {
+    const email = uniqueEmail("dup");
+    await registerUser(server, { email });
+    const before = await accountRowCounts(server);
+    const res = await server.http.post<ErrorBody>("/api/auth/register", {
+      email: email.toUpperCase(),
+      password: "another password",
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("EMAIL_TAKEN");
+    expect(await accountRowCounts(server)).toEqual(before);
+  });
+
+  it("two simultaneous registrations of one email yield one account and one 409", async () => {
+    const email = uniqueEmail("race");
+    const results = await Promise.all(
+      [email, email.toUpperCase()].map((e) =>
+        server.http.post("/api/auth/register", { email: e, password: "racing password" }),
+      ),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
+  it("PATCH /users/me changes name, phone and prefs, and refuses an attempt to set roles", async () => {
+    const account = await registerUser(server);
+    const phone = uniquePhone();
+    const ok = await server.http.patch<User>(
+      "/api/users/me",
+      { name: "New Name", phone, prefs: { sms: false } },
+      account.accessToken,
+    );
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      name: "New Name",
+      phone,
+      prefs: { email: true, sms: false },
+      roles: ["user"],
+    });
+
+    const sneaky = await server.http.patch<ErrorBody>(
+      "/api/users/me",
+      { name: "Admin?", roles: ["admin"] },
+      account.accessToken,
+    );
+    expect(sneaky.status).toBe(400);
+    expect(sneaky.body.error.details?.issues).toEqual([
+      { path: "roles", message: "is not a known field", code: "unrecognized_key" },
+    ]);
+    const me = await server.http.get<User>("/api/users/me", account.accessToken);
+    expect(me.body).toMatchObject({ name: "New Name", roles: ["user"] });
+  });
+
+  it("taking a phone number another account uses is a 409", async () => {
+    const first = await registerUser(server);
+    const second = await registerUser(server);
+    const phone = uniquePhone();
+    expect((await server.http.patch("/api/users/me", { phone }, first.accessToken)).status).toBe(200);
+    const res = await server.http.patch<ErrorBody>("/api/users/me", { phone }, second.accessToken);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("PHONE_TAKEN");
+  });
+});
+
+describe("refresh tokens", () => {
+  it("rotate on every use: the new pair works and the old refresh token does not", async () => {
+    const account = await registerUser(server);
+    const first = await server.http.post<Session>("/api/auth/refresh", {
+      refreshToken: account.refreshToken,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.refreshToken).not.toBe(account.refreshToken);
+    expect((await server.http.get("/api/users/me", first.body.accessToken)).status).toBe(200);
+
+    const second = await server.http.post<Session>("/api/auth/refresh", {
+      refreshToken: first.body.refreshToken,
+    });
+    expect(second.status).toBe(200);
+  });
+
+  it("a rotated token presented again is a 401 and revokes its whole family", async () => {
+    const account = await registerUser(server);
+    const rotated = await server.http.post<Session>("/api/auth/refresh", {
+      refreshToken: account.refreshToken,
+    });
+    expect(rotated.status).toBe(200);
+
+    const replay = await server.http.post<ErrorBody>("/api/auth/refresh", {
+      refreshToken: account.refreshToken,
+    });
+    expect(replay.status).toBe(401);
+    expect(replay.body.error.code).toBe("INVALID_TOKEN");
+    // The thief's replay also signs out the legitimate holder of the newest token.
+    const latest = await server.http.post("/api/auth/refresh", { refreshToken: rotated.body.refreshToken });
+    expect(latest.status).toBe(401);
+  });
+
+  it("another sign-in of the same user is a separate family and survives that revocation", async () => {
+    const account = await registerUser(server);
+    const other = await server.http.post<Session>("/api/auth/login", {
+      email: account.user.email,
+      password: account.password,
+    });
+    await server.http.post("/api/auth/refresh", { refreshToken: account.refreshToken });
+    await server.http.post("/api/auth/refresh", { refreshToken: account.refreshToken });
+    expect(
+      (await server.http.post("/api/auth/refresh", { refreshToken: other.body.refreshToken })).status,
+    ).toBe(200);
+  });
+
+  it("can come from the httpOnly cookie instead of the body", async () => {
+    const account = await registerUser(server);
+    const res = await server.http.request<Session>("POST", "/api/auth/refresh", {
+      body: {},
+      headers: { cookie: `boxoffice_refresh=${account.refreshToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.user.id).toBe(account.user.id);
+  });
+
+  it("logout revokes the token; a second logout is harmless", async () => {
+    const account = await registerUser(server);
+    const out = await server.http.post("/api/auth/logout", { refreshToken: account.refreshToken });
+    expect(out.status).toBe(200);
+    expect(out.headers.get("set-cookie")).toMatch(/boxoffice_refresh=;.*Max-Age=0/i);
+    expect((await server.http.post("/api/auth/logout", { refreshToken: account.refreshToken })).status).toBe(
+      200,
+    );
+    expect((await server.http.post("/api/auth/refresh", { refreshToken: account.refreshToken })).status).toBe(
+      401,
+    );
+  });
+
+  it("a made-up refresh token is a 401", async () => {
+    const res = await server.http.post<ErrorBody>("/api/auth/refresh", { refreshToken: "made-up-token" });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe("INVALID_TOKEN");
+  });
+});
+
+describe("phone + OTP", () => {
+  it("registers with a code sent by SMS, then signs in with a fresh one", async () => {
+    const phone = uniquePhone();
+    const sent = await server.http.post<{ ok: true; expiresAt: string }>("/api/auth/otp/request", { phone });
+    expect(sent.status).toBe(200);
+    expect(Date.parse(sent.body.expiresAt) - Date.now()).toBeGreaterThan(4 * 60_000);
+
+    const reg = await server.http.post<Session>("/api/auth/register", {
+      phone,
+      code: lastOtp(server, phone),
+    });
+    expect(reg.status).toBe(201);
+    expect(reg.body.user).toMatchObject({ phone, email: null });
+
+    await server.http.post("/api/auth/otp/request", { phone });
+    const login = await server.http.post<Session>("/api/auth/login", { phone, code: lastOtp(server, phone) });
+    expect(login.status).toBe(200);
+    expect(login.body.user.id).toBe(reg.body.user.id);
+  });
+
+  it("a code works once", async () => {
+    const phone = uniquePhone();
+    await server.http.post("/api/auth/otp/request", { phone });
+    const code = lastOtp(server, phone);
+    expect((await server.http.post("/api/auth/register", { phone, code })).status).toBe(201);
+    expect((await server.http.post("/api/auth/login", { phone, code })).status).toBe(401);
+  });
+
+  it("five wrong guesses are 401s; the sixth is locked even with the right code", async () => {
+    const phone = uniquePhone();
+    await server.http.post("/api/auth/otp/request", { phone });
+    const code = lastOtp(server, phone);
+    const wrong = code === "000000" ? "111111" : "000000";
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      const res = await server.http.post<ErrorBody>("/api/auth/register", { phone, code: wrong });
+      expect(res.status).toBe(401);
+      expect(res.body.error).toMatchObject({ code: "INVALID_CODE", details: { attemptsLeft: 5 - attempt } });
+    }
+    const sixth = await server.http.post<ErrorBody>("/api/auth/register", { phone, code });
+    expect(sixth.status).toBe(429);
+    expect(sixth.body.error.code).toBe("OTP_LOCKED");
+    // A new code starts over.
+    await server.http.post("/api/auth/otp/request", { phone });
+    expect(
+      (await server.http.post("/api/auth/register", { phone, code: lastOtp(server, phone) })).status,
+    ).toBe(201);
+  });
+
+  it("codes are stored hashed", async () => {
+    const phone = uniquePhone();
+    await server.http.post("/api/auth/otp/request", { phone });
+    const code = lastOtp(server, phone);
+    const rows = await server.deps.db.query.otpCodes.findMany();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect(row.codeHash).not.toContain(code);
+    }
+  });
+});
+
+describe("bad input is a 4xx that names the field and changes nothing", () => {
+  it("malformed JSON is a 400 INVALID_JSON", async () => {
+    const before = await accountRowCounts(server);
+    const res = await server.http.request<ErrorBody>("POST", "/api/auth/register", {
+      raw: '{"email": "a@b.c",',
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("INVALID_JSON");
+    expect(res.body.error.requestId).toBeTruthy();
+    expect(await accountRowCounts(server)).toEqual(before);
+  });
+
+  it("wrong types list every bad field path", async () => {
+    const before = await accountRowCounts(server);
+    const res = await server.http.post<ErrorBody>("/api/auth/register", {
+      email: 42,
+      password: ["x"],
+      name: "",
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe("VALIDATION_FAILED");
+    const issues = res.body.error.details?.issues as Array<{ path: string }>;
+    const paths = issues.map((i) => i.path).sort();
+    expect(paths).toEqual(["email", "name", "password"]);
+    expect(await accountRowCounts(server)).toEqual(before);
+  });
+
+  it("an unknown field trying to set roles on registration is refused", async () => {
+    const before = await accountRowCounts(server);
+    const res = await server.http.post<ErrorBody>("/api/auth/register", {
+      email: uniqueEmail(),
+      password: "a fine password",
+      roles: ["admin"],
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.issues).toContainEqual({
+      path: "roles",
+      message: "is not a known field",
+      code: "unrecognized_key",
+    });
+    expect(await accountRowCounts(server)).toEqual(before);
+  });
+
+  it("half a credential pair names the missing half", async () => {
+    const res = await server.http.post<ErrorBody>("/api/auth/login", { email: uniqueEmail() });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details?.issues).toEqual([
+      { path: "password", message: "is required", code: "custom" },
+    ]);
+  });
+
+  it("a body over the limit is a 413", async () => {
+    const before = await accountRowCounts(server);
+    const res = await server.http.post<ErrorBody>("/api/auth/register", {
+      email: uniqueEmail(),
+      password: "a fine password",
+      name: "x".repeat(server.deps.config.bodyLimitBytes + 10),
+    });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await accountRowCounts(server)).toEqual(before);
+  });
+
+  it("a non-JSON content type is a 415", async () => {
+    const res = await server.http.request<ErrorBody>("POST", "/api/auth/login", {
+      raw: "email=a@b.c",
+      headers: { "content-type": "text/plain" },
+    });
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
+  });
+
+  it("an unknown path is a JSON 404", async () => {
+    const res = await server.http.get<ErrorBody>("/api/no/such/thing");
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe("NOT_FOUND");
+  });
+});

@@ -1,0 +1,67 @@
+import { ConfigError, createLogger, loadConfig } from "@boxoffice/core";
+import { createDb, runMigrations } from "@boxoffice/db";
+import { Redis } from "ioredis";
+import { startWorker } from "./worker.ts";
+
+let loaded: ReturnType<typeof loadConfig>;
+try {
+  loaded = loadConfig(process.env, { needsSecrets: false });
+} catch (err) {
+  console.error(`boxoffice worker cannot start: ${err instanceof ConfigError ? err.message : String(err)}`);
+  process.exit(1);
+}
+const { config } = loaded;
+const logger = createLogger(config.logLevel, "boxoffice-worker");
+for (const warning of loaded.warnings) {
+  logger.warn(warning);
+}
+
+if (!config.redisUrl) {
+  logger.info(
+    "REDIS_URL is not set: jobs run inside the API process (embedded mode), so this worker has nothing to do",
+  );
+  process.exit(0);
+}
+if (!config.databaseUrl) {
+  logger.error(
+    "DATABASE_URL is required with REDIS_URL: embedded PGlite belongs to the API process and must not be opened twice",
+  );
+  process.exit(1);
+}
+
+const dbHandle = await createDb({ kind: "postgres", url: config.databaseUrl });
+await runMigrations(dbHandle);
+const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
+await redis.ping();
+
+const worker = await startWorker({ connection: redis, db: dbHandle.db, logger });
+logger.info({ queues: worker.queues }, "worker ready");
+
+let stopping = false;
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, "worker shutting down: letting running jobs finish");
+    const timer = setTimeout(() => {
+      logger.error("shutdown timed out");
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    worker
+      .close()
+      .then(() => redis.quit())
+      .then(() => dbHandle.close())
+      .then(() => {
+        clearTimeout(timer);
+        logger.info("worker stopped cleanly");
+        process.exit(0);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, "worker shutdown failed");
+        process.exit(1);
+      });
+  });
+}

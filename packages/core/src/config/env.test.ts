@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./env.ts";
+
+const strong = (c: string) => c.repeat(40);
+
+describe("loadConfig", () => {
+  it("gives the documented defaults on an empty environment, with ephemeral secrets and a warning", () => {
+    const { config, warnings } = loadConfig({});
+    expect(config).toMatchObject({
+      env: "development",
+      port: 8080,
+      dataDir: "./data",
+      databaseUrl: undefined,
+      redisUrl: undefined,
+      rateLimitAuthPerMin: 20,
+      accessTokenTtlSeconds: 900,
+      seedDemoData: true,
+    });
+    expect(config.jwtAccessSecret.length).toBeGreaterThanOrEqual(32);
+    expect(config.jwtAccessSecret).not.toBe(config.jwtRefreshSecret);
+    expect(warnings.join("\n")).toMatch(/JWT_ACCESS_SECRET is not set: using an ephemeral secret/);
+  });
+
+  it("splits CLIENT_URL into the CORS allow-list", () => {
+    const { config } = loadConfig({ CLIENT_URL: "https://a.example, https://b.example" });
+    expect(config.corsOrigins).toEqual(["https://a.example", "https://b.example"]);
+  });
+
+  it("in production, a missing or weak secret stops start-up naming the variable", () => {
+    expect(() => loadConfig({ NODE_ENV: "production", JWT_REFRESH_SECRET: strong("r") })).toThrow(
+      /JWT_ACCESS_SECRET is required in production/,
+    );
+    expect(() =>
+      loadConfig({ NODE_ENV: "production", JWT_ACCESS_SECRET: strong("a"), JWT_REFRESH_SECRET: "tiny" }),
+    ).toThrow(/JWT_REFRESH_SECRET is too weak/);
+    const { config } = loadConfig({
+      NODE_ENV: "production",
+      JWT_ACCESS_SECRET: strong("a"),
+      JWT_REFRESH_SECRET: strong("r"),
+      DATABASE_URL: "postgres://db.internal/boxoffice",
+    });
+    expect(config.seedDemoData).toBe(false);
+  });
+
+  it("names each malformed variable", () => {
+    try {
+      loadConfig({ PORT: "eighty", DATABASE_URL: "mysql://x", RATE_LIMIT_AUTH_PER_MIN: "-1" });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      const message = (err as Error).message;
+      expect(message).toContain("PORT");
+      expect(message).toContain("DATABASE_URL");
+      expect(message).toContain("RATE_LIMIT_AUTH_PER_MIN");
+    }
+  });
+
+  it("tells an operator who set MONGO_URI to use DATABASE_URL", () => {
+    const { warnings } = loadConfig({ MONGO_URI: "mongodb://x/y" });
+    expect(warnings.join("\n")).toMatch(/stores its data in PostgreSQL: set DATABASE_URL/);
+  });
+
+  it("RATE_LIMIT_AUTH_PER_MIN=0 turns the limit off rather than failing", () => {
+    expect(loadConfig({ RATE_LIMIT_AUTH_PER_MIN: "0" }).config.rateLimitAuthPerMin).toBe(0);
+  });
+});

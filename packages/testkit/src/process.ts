@@ -1,0 +1,94 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+
+export const repoRoot = join(import.meta.dirname, "..", "..", "..");
+const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+
+export interface Spawned {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first JSON log line whose `msg` matches. */
+  waitForLog(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Runs one of the repo's TypeScript entry points as its own process, the way `pnpm start` does. */
+export function spawnScript(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): Spawned {
+  const child = spawn(tsx, [join(repoRoot, script), ...args], {
+    cwd: repoRoot,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  const listeners = new Set<() => void>();
+  const onData = (chunk: Buffer) => {
+    text += chunk.toString();
+    for (const l of listeners) {
+      l();
+    }
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const findLog = (msg: string | RegExp) => {
+    for (const line of text.split("\n")) {
+      if (!line.startsWith("{")) {
+        continue;
+      }
+      try {
+        const entry = JSON.parse(line) as Record<string, unknown>;
+        const m = String(entry.msg ?? "");
+        if (typeof msg === "string" ? m === msg : msg.test(m)) {
+          return entry;
+        }
+      } catch {
+        // a partial line: wait for the rest
+      }
+    }
+    return undefined;
+  };
+  return {
+    child,
+    output: () => text,
+    exited,
+    waitForLog(msg, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = findLog(msg);
+          if (found) {
+            cleanup();
+            resolve(found);
+          }
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no log "${msg}" within ${timeoutMs} ms; output:\n${text}`));
+        }, timeoutMs);
+        const onExit = () => {
+          cleanup();
+          reject(new Error(`process exited before logging "${msg}"; output:\n${text}`));
+        };
+        const cleanup = () => {
+          clearTimeout(timer);
+          listeners.delete(check);
+          child.off("exit", onExit);
+        };
+        listeners.add(check);
+        child.once("exit", onExit);
+        check();
+      });
+    },
+  };
+}
+
+/** The parent's environment without the variables that would point a child at the shared servers. */
+export function embeddedEnv(extra: Record<string, string>): Record<string, string | undefined> {
+  const { DATABASE_URL: _db, REDIS_URL: _redis, NODE_ENV: _env, ...rest } = process.env;
+  return { ...rest, LOG_LEVEL: "info", ...extra };
+}
