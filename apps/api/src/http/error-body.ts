@@ -93,3 +93,11 @@ export function logServerError(error: unknown, ctx: { requestId: string; logger:
     ctx?.logger.error({ err: cause, requestId: ctx.requestId }, "request failed");
   }
 }
+
+/** Headers an error response carries: a 429 says when to come back. */
+export function applyErrorHeaders(error: ErrorObject, headers: Headers): void {
+  const retryAfter = error.details?.retryAfterSeconds;
+  if (typeof retryAfter === "number") {
+    headers.set("Retry-After", String(retryAfter));
+  }
+}

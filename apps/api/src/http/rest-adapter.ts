@@ -1,123 +1,134 @@
-import type { ErrorObject } from "@boxoffice/contracts";
-import { TRPCError } from "@trpc/server";
+import type { ProcedureMeta } from "@boxoffice/contracts";
+import { AppError } from "@boxoffice/core";
+import type { AnyProcedure } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
-import { createOpenApiNodeHttpHandler } from "trpc-to-openapi";
-import { createTrpcContext, type TrpcContext } from "../trpc/context.ts";
-import { procedureMetas } from "../trpc/procedure-metas.ts";
+import { createTrpcContext } from "../trpc/context.ts";
+import { createCallerFactory } from "../trpc/init.ts";
 import type { AppRouter } from "../trpc/router.ts";
 import type { AppEnv } from "./app-env.ts";
-import { logServerError, toErrorObject } from "./error-body.ts";
+import { applyErrorHeaders, errorStatus, logServerError, toErrorObject } from "./error-body.ts";
 
-type ParsedBody = { ok: true; value: unknown } | { ok: false; cause: unknown };
+interface Route {
+  procedurePath: string;
+  method: string;
+  pattern: RegExp;
+  params: string[];
+  successStatus: number;
+  /** Whether the input schema takes `undefined` (no input at all) rather than an object. */
+  acceptsNoInput: boolean;
+  hasBody: boolean;
+}
+
+type Call = (input: unknown) => Promise<unknown>;
 
 /**
- * Serves the router's procedures at their OpenAPI paths under `/api`. trpc-to-openapi's own fetch
- * adapter builds a new handler (and, outside production, a whole OpenAPI document) on every request;
- * this one builds the handler once and reshapes errors into the project's `{ error: {...} }` body.
+ * Serves every procedure that has OpenAPI metadata at its REST path under `/api`, through a server-side
+ * tRPC caller, so the same middleware, validation and use case run as over `/trpc`.
+ *
+ * Written here rather than taken from trpc-to-openapi's handler: that handler switches on Zod's `coerce`
+ * for every input schema it serves, mutating the shared schemas (a JSON `"false"` then validates as
+ * boolean `true`, on tRPC too), and its fetch adapter rebuilds the handler on each request.
  */
 export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
-  const honoContexts = new WeakMap<object, HonoContext<AppEnv>>();
-  const metas = procedureMetas(appRouter);
-
-  const handler = createOpenApiNodeHttpHandler({
-    router: appRouter,
-    createContext: ({ req }: { req: object }) => {
-      const c = honoContexts.get(req);
-      if (!c) {
-        throw new Error("REST request without its Hono context");
-      }
-      return createTrpcContext(c);
-    },
-    responseMeta: ({ paths, errors }: { paths?: readonly string[]; errors: readonly TRPCError[] }) => {
-      if (errors.length > 0) {
-        return {};
-      }
-      return { status: metas.get(paths?.[0] ?? "")?.successStatus ?? 200 };
-    },
-    onError: ({ error, ctx }: { error: TRPCError; ctx?: TrpcContext }) => logServerError(error, ctx),
-  } as unknown as Parameters<typeof createOpenApiNodeHttpHandler>[0]);
+  const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+  const routes: Route[] = [];
+  for (const [procedurePath, procedure] of Object.entries(procedures)) {
+    const meta = procedure._def.meta as ProcedureMeta | undefined;
+    if (!meta?.openapi) {
+      continue;
+    }
+    const params: string[] = [];
+    const source = meta.openapi.path
+      .split("/")
+      .map((segment) => {
+        const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+        if (param) {
+          params.push(param);
+          return "([^/]+)";
+        }
+        return segment.replace(/[.*+?^$()|[\]\\]/g, "\\$&");
+      })
+      .join("/");
+    const [inputSchema] = procedure._def.inputs as Array<{
+      safeParse?: (v: unknown) => { success: boolean };
+    }>;
+    routes.push({
+      procedurePath,
+      method: meta.openapi.method,
+      pattern: new RegExp(`^${source}/?$`),
+      params,
+      successStatus: meta.successStatus ?? 200,
+      acceptsNoInput: !inputSchema?.safeParse || inputSchema.safeParse(undefined).success,
+      hasBody: meta.openapi.method !== "GET" && meta.openapi.method !== "DELETE",
+    });
+  }
+  const createCaller = createCallerFactory(appRouter);
 
   return async (c: HonoContext<AppEnv>): Promise<Response> => {
-    const raw = c.req.raw;
-    const url = new URL(raw.url);
-    url.pathname = url.pathname.slice(prefix.length) || "/";
-    const body: ParsedBody = await readJsonBody(raw);
-    const req = new Proxy(raw, {
-      get(target, prop) {
-        if (prop === "url") {
-          return url.toString();
+    const ctx = createTrpcContext(c);
+    try {
+      const path = c.req.path.slice(prefix.length) || "/";
+      const candidates = routes.filter((r) => r.pattern.test(path));
+      const route = candidates.find((r) => r.method === c.req.method);
+      if (!route) {
+        if (candidates.length > 0) {
+          c.header("Allow", [...new Set(candidates.map((r) => r.method))].join(", "));
+          throw new AppError("METHOD_NOT_ALLOWED");
         }
-        if (prop === "body") {
-          if (!body.ok) {
-            throw new TRPCError({
-              code: "PARSE_ERROR",
-              message: "The request body is not valid JSON",
-              cause: body.cause,
-            });
-          }
-          return body.value;
-        }
-        const value = Reflect.get(target, prop, target);
-        return typeof value === "function" ? value.bind(target) : value;
-      },
-      has(target, prop) {
-        return prop === "body" || Reflect.has(target, prop);
-      },
-    });
-    honoContexts.set(req, c);
-
-    const out = await new Promise<{ status: number; headers: Headers; body: string }>((resolve, reject) => {
-      const headers = new Headers();
-      let status = 200;
-      const res = {
-        get statusCode() {
-          return status;
-        },
-        set statusCode(code: number) {
-          status = code;
-        },
-        setHeader(key: string, value: string | string[]) {
-          for (const v of Array.isArray(value) ? value : [value]) {
-            headers.append(key, v);
-          }
-        },
-        end(text?: string) {
-          resolve({ status, headers, body: text ?? "" });
-        },
-      };
-      (handler as unknown as (req: unknown, res: unknown) => Promise<void>)(req, res).catch(reject);
-    });
-
-    if (out.status < 400) {
-      return new Response(out.status === 204 ? null : out.body, { status: out.status, headers: out.headers });
+        throw new AppError("NOT_FOUND", `No route ${c.req.method} ${c.req.path}`);
+      }
+      const input = await readInput(c, route, path);
+      const caller = createCaller(ctx) as unknown as Record<string, unknown>;
+      const call = route.procedurePath
+        .split(".")
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as Call;
+      const result = await call(input);
+      return c.json(result ?? null, route.successStatus as 200);
+    } catch (err) {
+      const error = toErrorObject(err, ctx.requestId);
+      logServerError(err, ctx);
+      applyErrorHeaders(error, ctx.resHeaders);
+      return c.json({ error }, errorStatus(error) as 400);
     }
-    // The library spreads our error formatter's shape into its body; `data` is the public error object.
-    const parsed = JSON.parse(out.body) as { data?: ErrorObject & { httpStatus?: number; path?: string } };
-    const {
-      httpStatus,
-      path: _path,
-      ...error
-    } = parsed.data ?? {
-      ...toErrorObject(undefined, c.var.requestId),
-      httpStatus: 500,
-    };
-    out.headers.set("content-type", "application/json");
-    error.requestId ??= c.var.requestId;
-    return new Response(JSON.stringify({ error }), { status: httpStatus ?? 500, headers: out.headers });
   };
 }
 
-async function readJsonBody(req: Request): Promise<ParsedBody> {
-  if (req.method === "GET" || req.method === "HEAD" || req.method === "DELETE") {
-    return { ok: true, value: undefined };
+async function readInput(c: HonoContext<AppEnv>, route: Route, path: string): Promise<unknown> {
+  const match = route.pattern.exec(path);
+  const params: Record<string, string> = {};
+  route.params.forEach((name, i) => {
+    params[name] = decodeURIComponent(match?.[i + 1] ?? "");
+  });
+
+  if (route.hasBody) {
+    const text = await c.req.text();
+    if (text.trim() === "") {
+      return route.params.length > 0 || !route.acceptsNoInput ? { ...params } : undefined;
+    }
+    const type = c.req.header("content-type") ?? "";
+    if (!/^application\/(.+\+)?json\b/i.test(type)) {
+      throw new AppError("UNSUPPORTED_MEDIA_TYPE");
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AppError("INVALID_JSON");
+    }
+    // Path parameters win over body fields of the same name: the URL says which resource this is.
+    return isPlainObject(body) && route.params.length > 0 ? { ...body, ...params } : body;
   }
-  const text = await req.text();
-  if (text.trim() === "") {
-    return { ok: true, value: {} };
+
+  const query: Record<string, string | string[]> = {};
+  const url = new URL(c.req.url);
+  for (const key of new Set(url.searchParams.keys())) {
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? (values[0] as string) : values;
   }
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (cause) {
-    return { ok: false, cause };
-  }
+  const input = { ...query, ...params };
+  return Object.keys(input).length === 0 && route.acceptsNoInput ? undefined : input;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -2,7 +2,7 @@ import { type ProcedureMeta, statusOf } from "@boxoffice/contracts";
 import { AppError, isAppError } from "@boxoffice/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import { errorStatus, toErrorObject } from "../http/error-body.ts";
+import { applyErrorHeaders, errorStatus, toErrorObject } from "../http/error-body.ts";
 import type { TrpcContext } from "./context.ts";
 
 const t = initTRPC
@@ -15,9 +15,8 @@ const t = initTRPC
      */
     errorFormatter({ shape, error, ctx }) {
       const body = toErrorObject(error, ctx?.requestId);
-      const retryAfter = body.details?.retryAfterSeconds;
-      if (typeof retryAfter === "number") {
-        ctx?.resHeaders.set("Retry-After", String(retryAfter));
+      if (ctx) {
+        applyErrorHeaders(body, ctx.resHeaders);
       }
       return {
         message: body.message,

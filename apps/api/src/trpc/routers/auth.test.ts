@@ -336,6 +336,38 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
     expect(res.body.error.code).toBe("UNSUPPORTED_MEDIA_TYPE");
   });
 
+  it("a string where a boolean belongs is a 400, never silently coerced (on REST and on tRPC)", async () => {
+    const account = await registerUser(server);
+    const rest = await server.http.patch<ErrorBody>("/api/users/me", { prefs: { sms: "false" } }, account.accessToken);
+    expect(rest.status).toBe(400);
+    expect(rest.body.error.details?.issues).toEqual([expect.objectContaining({ path: "prefs.sms" })]);
+    const viaTrpc = await server
+      .trpc(account.accessToken)
+      .users.updateMe.mutate({ prefs: { email: "no" as unknown as boolean } })
+      .then(
+        () => "accepted",
+        () => "refused",
+      );
+    expect(viaTrpc).toBe("refused");
+    const me = await server.http.get<User>("/api/users/me", account.accessToken);
+    expect(me.body.prefs).toEqual({ email: true, sms: true });
+  });
+
+  it("a body that is JSON but not an object is a 400 naming the body", async () => {
+    for (const raw of ["[]", "null", '"text"', "42"]) {
+      const res = await server.http.request<ErrorBody>("POST", "/api/auth/login", { raw });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe("VALIDATION_FAILED");
+    }
+  });
+
+  it("a known path with the wrong method is a 405 with Allow", async () => {
+    const res = await server.http.get<ErrorBody>("/api/auth/login");
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("POST");
+    expect(res.body.error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
   it("an unknown path is a JSON 404", async () => {
     const res = await server.http.get<ErrorBody>("/api/no/such/thing");
     expect(res.status).toBe(404);
