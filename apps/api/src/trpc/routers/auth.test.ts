@@ -338,7 +338,11 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
 
   it("a string where a boolean belongs is a 400, never silently coerced (on REST and on tRPC)", async () => {
     const account = await registerUser(server);
-    const rest = await server.http.patch<ErrorBody>("/api/users/me", { prefs: { sms: "false" } }, account.accessToken);
+    const rest = await server.http.patch<ErrorBody>(
+      "/api/users/me",
+      { prefs: { sms: "false" } },
+      account.accessToken,
+    );
     expect(rest.status).toBe(400);
     expect(rest.body.error.details?.issues).toEqual([expect.objectContaining({ path: "prefs.sms" })]);
     const viaTrpc = await server
