@@ -26,3 +26,64 @@ export const RoleSchema = z.enum(["user", "staff", "admin"]);
 export type Role = z.infer<typeof RoleSchema>;
 
 export const OkSchema = z.object({ ok: z.literal(true) });
+
+/** A calendar day, `YYYY-MM-DD`, that really exists (no 2026-02-30). */
+export const LocalDateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date as YYYY-MM-DD" })
+  .refine(
+    (value) => {
+      const [y, m, d] = value.split("-").map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(y, m - 1, d));
+      return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+    },
+    { error: "is not a real calendar date" },
+  );
+
+/** An instant with an explicit offset, such as 2026-11-24T18:30:00+05:30 or 2026-11-24T13:00:00Z. */
+export const InstantSchema = z.iso.datetime({
+  offset: true,
+  error: "must be an ISO 8601 date-time with an offset",
+});
+
+export const TimeZoneSchema = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return tz.includes("/") || tz === "UTC";
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be an IANA time zone such as Asia/Kolkata" },
+);
+
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code such as INR" });
+
+/** Money is always integer minor units (paise for INR). */
+export const MinorUnitsSchema = z
+  .number()
+  .int({ error: "must be whole minor units (paise)" })
+  .min(0)
+  .max(10_000_000);
+
+export const PagingInputSchema = {
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+};
+
+export function pageOf<T extends z.ZodType>(item: T) {
+  return z.object({
+    items: z.array(item),
+    total: z.number().int(),
+    limit: z.number().int(),
+    offset: z.number().int(),
+  });
+}
+
+/** `true` or `false` in a query string (tRPC clients send the same strings, so both transports agree). */
+export const QueryBooleanSchema = z
+  .enum(["true", "false"], { error: "must be true or false" })
+  .transform((v) => v === "true");

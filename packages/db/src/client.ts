@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
 import type { ExtractTablesWithRelations } from "drizzle-orm";
 import { drizzle as drizzleNodePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
@@ -50,7 +51,7 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     return {
       db,
       kind: "postgres",
-      migrationsSchema: config.searchPath ?? "drizzle",
+      migrationsSchema: config.searchPath?.split(",")[0] ?? "drizzle",
       async ping() {
         await pool.query("select 1");
       },
@@ -74,7 +75,8 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     dataDir = join(config.dataDir, "pglite");
     mkdirSync(dataDir, { recursive: true });
   }
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const options = { extensions: { btree_gist } };
+  const client = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Database;
   return {

@@ -19,7 +19,8 @@ export async function createTestDb(url = process.env.DATABASE_URL): Promise<DbHa
   await admin.connect();
   await admin.query(`CREATE SCHEMA "${schemaName}"`);
   await admin.end();
-  const handle = await createDb({ kind: "postgres", url, searchPath: schemaName, poolSize: 20 });
+  // `public` stays on the path for the extensions migrations install there (btree_gist).
+  const handle = await createDb({ kind: "postgres", url, searchPath: `${schemaName},public`, poolSize: 20 });
   await runMigrations(handle);
   return {
     ...handle,

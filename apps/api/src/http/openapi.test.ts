@@ -16,13 +16,18 @@ interface Doc {
 }
 
 describe("the OpenAPI document", () => {
-  it("lists every REST route of the accounts API with its method", async () => {
+  it("lists every REST route with its method", async () => {
     const res = await server.http.get<Doc>("/api/openapi.json");
     expect(res.status).toBe(200);
     expect(res.body.openapi).toMatch(/^3\./);
     const routes = Object.entries(res.body.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
     );
+    const crud = (path: string) => [
+      `POST /admin/${path}`,
+      `PATCH /admin/${path}/{id}`,
+      `DELETE /admin/${path}/{id}`,
+    ];
     expect(routes.sort()).toEqual(
       [
         "GET /admin/users/{id}",
@@ -33,8 +38,27 @@ describe("the OpenAPI document", () => {
         "POST /auth/otp/request",
         "POST /auth/refresh",
         "POST /auth/register",
+        "GET /movies",
+        "GET /movies/{id}",
+        "GET /showtimes",
+        "GET /showtimes/{id}",
+        "GET /theaters",
+        "GET /theaters/{id}",
+        ...crud("theaters"),
+        ...crud("screens"),
+        ...crud("movies"),
+        ...crud("showtimes"),
       ].sort(),
     );
+  });
+
+  it("documents query parameters and the seat layout schema", async () => {
+    const { body: doc } = await server.http.get<
+      Doc & { paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> }
+    >("/api/openapi.json");
+    const params = doc.paths["/movies"]?.get?.parameters?.map((p) => p.name);
+    expect(params).toEqual(expect.arrayContaining(["title", "genre", "date", "limit", "offset"]));
+    expect(JSON.stringify(doc.paths["/admin/screens"])).toContain("ScreenLayout");
   });
 
   it("describes errors with the body the API really sends, creation with 201, and which routes need a token", async () => {

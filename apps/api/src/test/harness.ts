@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Session } from "@boxoffice/contracts";
+import type { ErrorBody, Session } from "@boxoffice/contracts";
 import {
   type Clock,
   type Config,
@@ -175,4 +175,13 @@ export async function accountRowCounts(server: TestServer) {
   const n = async (table: typeof users | typeof refreshTokens | typeof otpCodes) =>
     (await server.deps.db.select({ n: count() }).from(table))[0]?.n ?? 0;
   return { users: await n(users), refreshTokens: await n(refreshTokens), otpCodes: await n(otpCodes) };
+}
+
+/** The validation issues of an error body (empty when there are none). */
+export function issuesOf(body: ErrorBody): Array<{ path: string; message: string; code: string }> {
+  return (body.error.details?.issues ?? []) as Array<{ path: string; message: string; code: string }>;
+}
+
+export function issuePaths(body: ErrorBody): string[] {
+  return issuesOf(body).map((i) => i.path);
 }

@@ -1,11 +1,27 @@
 import { router } from "./init.ts";
+import {
+  adminMoviesRouter,
+  adminScreensRouter,
+  adminShowtimesRouter,
+  adminTheatersRouter,
+} from "./routers/admin-catalog.ts";
 import { authRouter } from "./routers/auth.ts";
+import { moviesRouter, showtimesRouter, theatersRouter } from "./routers/catalog.ts";
 import { adminUsersRouter, usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
   auth: authRouter,
   users: usersRouter,
-  admin: router({ users: adminUsersRouter }),
+  movies: moviesRouter,
+  showtimes: showtimesRouter,
+  theaters: theatersRouter,
+  admin: router({
+    users: adminUsersRouter,
+    theaters: adminTheatersRouter,
+    screens: adminScreensRouter,
+    movies: adminMoviesRouter,
+    showtimes: adminShowtimesRouter,
+  }),
 });
 
 /** The type a TypeScript client passes to `createTRPCClient<AppRouter>`. */

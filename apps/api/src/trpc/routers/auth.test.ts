@@ -2,6 +2,7 @@ import type { ErrorBody, Session, User } from "@boxoffice/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accountRowCounts,
+  issuePaths,
   lastOtp,
   registerUser,
   startTestServer,
@@ -285,8 +286,7 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe("VALIDATION_FAILED");
-    const issues = res.body.error.details?.issues as Array<{ path: string }>;
-    const paths = issues.map((i) => i.path).sort();
+    const paths = issuePaths(res.body).sort();
     expect(paths).toEqual(["email", "name", "password"]);
     expect(await accountRowCounts(server)).toEqual(before);
   });

@@ -1,0 +1,79 @@
+import type { Screen, ScreenInput, ScreenPatch } from "@boxoffice/contracts";
+import { type Database, PG_UNIQUE_VIOLATION, pgErrorOf, screens, showtimes } from "@boxoffice/db";
+import { count, eq } from "drizzle-orm";
+import type { Clock } from "../shared/clock.ts";
+import { AppError } from "../shared/errors.ts";
+import { findScreen, findTheater } from "./find.ts";
+import { countSeats } from "./seat-map.ts";
+import { toScreen } from "./to-dto.ts";
+
+type Deps = { db: Database; clock: Clock };
+
+function nameTaken(err: unknown): AppError | undefined {
+  const pgErr = pgErrorOf(err);
+  if (pgErr?.code === PG_UNIQUE_VIOLATION && pgErr.constraint === "screens_theater_name_key") {
+    return new AppError("CONFLICT", "This theater already has a screen with that name", { field: "name" });
+  }
+  return undefined;
+}
+
+export async function createScreen(deps: Deps, input: ScreenInput): Promise<Screen> {
+  const theater = await findTheater(deps.db, input.theaterId, "theaterId");
+  if (theater.archivedAt) {
+    throw new AppError("CONFLICT", "This theater is archived", { field: "theaterId" });
+  }
+  const now = deps.clock.now();
+  try {
+    const [row] = await deps.db
+      .insert(screens)
+      .values({
+        theaterId: theater.id,
+        name: input.name,
+        layout: input.layout,
+        seatCount: countSeats(input.layout),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning();
+    if (!row) {
+      throw new Error("insert returned no row");
+    }
+    return toScreen(row);
+  } catch (err) {
+    throw nameTaken(err) ?? err;
+  }
+}
+
+export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Screen> {
+  try {
+    return await deps.db.transaction(async (tx) => {
+      const screen = await findScreen(tx, input.id);
+      const [row] = await tx
+        .update(screens)
+        .set({
+          ...(input.name ? { name: input.name } : {}),
+          ...(input.layout ? { layout: input.layout, seatCount: countSeats(input.layout) } : {}),
+          updatedAt: deps.clock.now(),
+        })
+        .where(eq(screens.id, screen.id))
+        .returning();
+      if (!row) {
+        throw new AppError("NOT_FOUND", "No such screen", { field: "id", id: input.id });
+      }
+      return toScreen(row);
+    });
+  } catch (err) {
+    throw nameTaken(err) ?? err;
+  }
+}
+
+export async function deleteScreen(deps: Deps, id: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const screen = await findScreen(tx, id);
+    const [row] = await tx.select({ n: count() }).from(showtimes).where(eq(showtimes.screenId, screen.id));
+    if ((row?.n ?? 0) > 0) {
+      throw new AppError("HAS_DEPENDENTS", "This screen has showtimes", { showtimes: row?.n });
+    }
+    await tx.delete(screens).where(eq(screens.id, screen.id));
+  });
+}

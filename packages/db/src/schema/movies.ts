@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { timestamps } from "./columns.ts";
+
+export interface CastMember {
+  name: string;
+  character?: string | undefined;
+}
+
+export const movies = pgTable(
+  "movies",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tmdbId: integer("tmdb_id"),
+    title: text("title").notNull(),
+    overview: text("overview").notNull().default(""),
+    genres: text("genres").array().notNull().default(sql`'{}'::text[]`),
+    runtimeMinutes: integer("runtime_minutes").notNull(),
+    rating: text("rating"),
+    posterUrl: text("poster_url"),
+    backdropUrl: text("backdrop_url"),
+    cast: jsonb("cast").$type<CastMember[]>().notNull().default([]),
+    languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
+    releaseDate: date("release_date"),
+    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    ...timestamps(),
+  },
+  (t) => [
+    uniqueIndex("movies_tmdb_id_key").on(t.tmdbId),
+    index("movies_title_idx").on(sql`lower(${t.title})`),
+    check("movies_runtime_positive", sql`${t.runtimeMinutes} > 0`),
+  ],
+);
+
+export type MovieRow = typeof movies.$inferSelect;

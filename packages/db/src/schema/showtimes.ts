@@ -1,0 +1,67 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { timestamps } from "./columns.ts";
+import { movies } from "./movies.ts";
+import { screens } from "./screens.ts";
+import { theaters } from "./theaters.ts";
+
+export type ShowtimeStatus = "scheduled" | "on_sale" | "cancelled" | "completed";
+export type ShowtimeFormat = "2D" | "3D" | "IMAX" | "4DX";
+
+/**
+ * No two live showtimes of one screen overlap: enforced by the `showtimes_no_overlap` exclusion
+ * constraint, written by hand in the migration (drizzle-kit cannot express EXCLUDE).
+ */
+export const showtimes = pgTable(
+  "showtimes",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    movieId: uuid("movie_id")
+      .notNull()
+      .references(() => movies.id, { onDelete: "restrict" }),
+    theaterId: uuid("theater_id")
+      .notNull()
+      .references(() => theaters.id, { onDelete: "restrict" }),
+    screenId: uuid("screen_id").notNull(),
+    startAt: timestamp("start_at", { withTimezone: true }).notNull(),
+    endAt: timestamp("end_at", { withTimezone: true }).notNull(),
+    salesCloseAt: timestamp("sales_close_at", { withTimezone: true }).notNull(),
+    language: text("language").notNull(),
+    format: text("format").$type<ShowtimeFormat>().notNull(),
+    /** Minor units (paise) of `currency`, for a standard seat. */
+    basePrice: integer("base_price").notNull(),
+    currency: text("currency").notNull().default("INR"),
+    /** Per seat type overrides of the derived price, minor units. */
+    seatTypePrices: jsonb("seat_type_prices").$type<Record<string, number>>().notNull().default({}),
+    /** Dynamic pricing rules, stored as data; the pricing use cases apply them. */
+    pricingRules: jsonb("pricing_rules").$type<Array<Record<string, unknown>>>().notNull().default([]),
+    status: text("status").$type<ShowtimeStatus>().notNull().default("on_sale"),
+    ...timestamps(),
+  },
+  (t) => [
+    foreignKey({
+      name: "showtimes_screen_of_theater_fk",
+      columns: [t.screenId, t.theaterId],
+      foreignColumns: [screens.id, screens.theaterId],
+    }).onDelete("restrict"),
+    check("showtimes_ends_after_start", sql`${t.endAt} > ${t.startAt}`),
+    check("showtimes_status_known", sql`${t.status} IN ('scheduled','on_sale','cancelled','completed')`),
+    check("showtimes_format_known", sql`${t.format} IN ('2D','3D','IMAX','4DX')`),
+    check("showtimes_price_not_negative", sql`${t.basePrice} >= 0`),
+    index("showtimes_movie_start_idx").on(t.movieId, t.startAt),
+    index("showtimes_theater_start_idx").on(t.theaterId, t.startAt),
+    index("showtimes_screen_start_idx").on(t.screenId, t.startAt),
+  ],
+);
+
+export type ShowtimeRow = typeof showtimes.$inferSelect;
