@@ -9,7 +9,14 @@ import {
   SMALL_LAYOUT,
   theaterInput,
 } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import {
+  issuePaths,
+  issuesOf,
+  registerAdmin,
+  registerUser,
+  startTestServer,
+  type TestServer,
+} from "../../test/harness.ts";
 
 let server: TestServer;
 let admin: string;

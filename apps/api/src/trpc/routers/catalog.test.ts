@@ -2,7 +2,7 @@ import type { ErrorBody, Movie, Showtime } from "@boxoffice/contracts";
 import { DEMO_MOVIES, localDate, seedDemo } from "@boxoffice/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCatalog, createShowtime } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, startTestServer, type TestServer } from "../../test/harness.ts";
+import { issuePaths, registerAdmin, startTestServer, type TestServer } from "../../test/harness.ts";
 
 let server: TestServer;
 let admin: string;
