@@ -89,6 +89,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.get("/api/openapi.json", (c) => c.json(openApiDocument));
   app.route("/docs", docsRoutes("/api/openapi.json"));
 
+  app.use("/trpc/*", async (c, next) => {
+    await next();
+    if (c.res.status >= 400) {
+      c.res = await withRequestIds(c.res, c.var.requestId);
+    }
+  });
   app.use(
     "/trpc/*",
     trpcServer({
@@ -96,8 +102,9 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       endpoint: "/trpc",
       createContext: (_opts, c) => createTrpcContext(c as Parameters<typeof createTrpcContext>[0]),
       onError: ({ error, ctx }) => logServerError(error, ctx as TrpcContext | undefined),
-      responseMeta: ({ errors, ctx }) => {
-        if (errors.length !== 1) {
+      responseMeta: ({ errors, ctx, info }) => {
+        // A batch answers for several calls; tRPC's own status (207 when mixed) is the honest one.
+        if (errors.length !== 1 || info?.isBatchCall) {
           return {};
         }
         const [error] = errors as [TRPCError];
@@ -120,10 +127,41 @@ function errorBody(code: ErrorCode, requestId: string): ErrorBody {
   return { error: toErrorObject(new AppError(code), requestId) };
 }
 
-/** The caller's address: the socket's, or with TRUST_PROXY the first X-Forwarded-For entry. */
+/**
+ * tRPC answers some errors (a query sent as POST, a bad batch) before any context exists: those bodies
+ * lack the request id and go out as text/plain. Give them both, so every error has one shape.
+ */
+async function withRequestIds(res: Response, requestId: string): Promise<Response> {
+  let body: unknown;
+  try {
+    body = await res.clone().json();
+  } catch {
+    return res;
+  }
+  const stamp = (entry: unknown) => {
+    const data = (entry as { error?: { data?: { requestId?: string } } } | null)?.error?.data;
+    if (data && !data.requestId) {
+      data.requestId = requestId;
+    }
+  };
+  if (Array.isArray(body)) {
+    body.forEach(stamp);
+  } else {
+    stamp(body);
+  }
+  const headers = new Headers(res.headers);
+  headers.set("content-type", "application/json");
+  headers.delete("content-length");
+  return new Response(JSON.stringify(body), { status: res.status, headers });
+}
+
+/**
+ * The caller's address: the socket's, or with TRUST_PROXY the last X-Forwarded-For entry, the one our
+ * proxy appended. Earlier entries come from the client and could be anything.
+ */
 function clientIp(headers: Headers, trustProxy: boolean, socketAddress: () => string | undefined): string {
   if (trustProxy) {
-    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+    const forwarded = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
     if (forwarded) {
       return forwarded;
     }

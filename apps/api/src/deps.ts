@@ -53,7 +53,13 @@ export async function buildDeps(
     ));
   let redis: Redis | undefined;
   if (config.redisUrl) {
-    redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+    // Request-path client: a command fails fast when Redis is away instead of queueing forever.
+    redis = new Redis(config.redisUrl, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1000,
+    });
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
     await redis.connect();
   }
@@ -80,13 +86,23 @@ export async function buildDeps(
     ),
     sms,
     rateLimiter: redis
-      ? redisRateLimiter(redis, options.redisKeyPrefix ?? "boxoffice:")
+      ? redisRateLimiter(redis, options.redisKeyPrefix ?? "boxoffice:", (err) =>
+          logger.warn({ err: err.message }, "rate limiter unavailable: letting the request through"),
+        )
       : memoryRateLimiter(clock),
     lifecycle: { draining: false },
   };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
-  await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+  const redis = deps.redis;
+  if (redis) {
+    if (redis.status === "ready") {
+      await Promise.race([redis.quit(), new Promise((resolve) => setTimeout(resolve, 1000).unref())]).catch(
+        () => {},
+      );
+    }
+    redis.disconnect();
+  }
   await deps.dbHandle.close();
 }

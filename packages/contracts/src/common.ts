@@ -2,7 +2,35 @@ import { z } from "zod";
 
 export const IdSchema = z.uuid({ error: "must be a UUID" });
 
-/** Emails are compared case-insensitively, so they are stored and compared in lower case. */
+/** Whether the text holds a C0 control character or DEL, apart from the ones `allowed`. */
+function hasControlCharacter(value: string, allowed = ""): boolean {
+  for (const ch of value) {
+    const code = ch.charCodeAt(0);
+    if ((code < 32 || code === 127) && !allowed.includes(ch)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** One line of text people typed: trimmed, not empty, no control characters (PostgreSQL refuses NUL). */
+export function lineOfText(max: number) {
+  return z
+    .string()
+    .trim()
+    .min(1, { error: "must not be empty" })
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((v) => !hasControlCharacter(v), { error: "must not contain control characters" });
+}
+
+/** Free text that may span lines (tabs and newlines allowed, other control characters not). */
+export function paragraphOfText(max: number) {
+  return z
+    .string()
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((v) => !hasControlCharacter(v, "\n\r\t"), { error: "must not contain control characters" });
+}
+
 export const EmailSchema = z
   .string()
   .trim()

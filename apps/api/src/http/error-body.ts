@@ -6,6 +6,7 @@ import {
   type ValidationIssue,
 } from "@boxoffice/contracts";
 import { isAppError, type Logger } from "@boxoffice/core";
+import { pgErrorOf } from "@boxoffice/db";
 import { TRPCError } from "@trpc/server";
 
 interface IssueLike {
@@ -65,7 +66,18 @@ export function toErrorObject(err: unknown, requestId: string | undefined): Erro
       ...(cause.details ? { details: cause.details } : {}),
     });
   }
+  // A last guard for text the contracts let through but PostgreSQL cannot store (a NUL byte).
+  const pgCode = pgErrorOf(cause)?.code;
+  if (pgCode === "22021" || pgCode === "22P05") {
+    return withId({
+      code: "VALIDATION_FAILED",
+      message: "The request contains characters that cannot be stored",
+    });
+  }
   if (err instanceof TRPCError) {
+    if (err.code === "BAD_REQUEST" && err.cause instanceof SyntaxError) {
+      return withId({ code: "INVALID_JSON", message: errorTable.INVALID_JSON.message });
+    }
     if (err.code === "BAD_REQUEST" && hasIssues(err.cause)) {
       const issues = toIssues(err.cause.issues);
       const fields = [...new Set(issues.map((i) => i.path || "(body)"))].join(", ");
@@ -90,7 +102,7 @@ export function logServerError(error: unknown, ctx: { requestId: string; logger:
   const body = toErrorObject(error, ctx?.requestId);
   if (errorStatus(body) >= 500) {
     const cause = error instanceof TRPCError ? (error.cause ?? error) : error;
-    ctx?.logger.error({ err: cause, requestId: ctx.requestId }, "request failed");
+    ctx?.logger.error({ err: loggable(cause), requestId: ctx.requestId }, "request failed");
   }
 }
 
@@ -100,4 +112,27 @@ export function applyErrorHeaders(error: ErrorObject, headers: Headers): void {
   if (typeof retryAfter === "number") {
     headers.set("Retry-After", String(retryAfter));
   }
+}
+
+/**
+ * Drizzle's query errors carry the statement's parameters (emails, password and token hashes) in their
+ * message; log the driver's own error and the SQL text instead.
+ */
+function loggable(err: unknown): unknown {
+  const pg = pgErrorOf(err);
+  if (!pg || !(err instanceof Error)) {
+    return err;
+  }
+  const driver = (err as { cause?: unknown }).cause;
+  return {
+    type: err.name,
+    code: pg.code,
+    constraint: pg.constraint,
+    message: driver instanceof Error ? driver.message : "database error",
+    query: (err as { query?: unknown }).query,
+    stack: err.stack
+      ?.split("\n")
+      .filter((line) => line.trimStart().startsWith("at "))
+      .join("\n"),
+  };
 }

@@ -37,8 +37,12 @@ export function buildOpenApiDocument(appRouter: AppRouter, version: string): Ope
   }
 
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
-      const responses = op.responses ?? {};
+    for (const [method, op] of Object.entries(item as Record<string, Operation & { security?: unknown[] }>)) {
+      op.responses ??= {};
+      const responses = op.responses;
+      for (const [status, description] of expectedErrors(path, method, (op.security ?? []).length > 0)) {
+        responses[status] ??= { description };
+      }
       for (const [status, response] of Object.entries(responses)) {
         if (Number(status) >= 400 || status === "default") {
           responses[status] = { ...(response as object), content: errorContent };
@@ -52,4 +56,30 @@ export function buildOpenApiDocument(appRouter: AppRouter, version: string): Ope
     }
   }
   return doc;
+}
+
+/** The errors a route can answer, from what it is: every status comes from the one error table. */
+function expectedErrors(path: string, method: string, protectedRoute: boolean): Array<[string, string]> {
+  const errors: Array<[string, string]> = [["400", "Invalid input (VALIDATION_FAILED, INVALID_JSON)"]];
+  if (protectedRoute) {
+    errors.push(["401", "Missing, invalid or expired access token"]);
+  }
+  if (path.startsWith("/admin/")) {
+    errors.push(["403", "Needs the admin role"]);
+  }
+  if (path.includes("{")) {
+    errors.push(["404", "No such resource"]);
+  }
+  if (method !== "get") {
+    errors.push(
+      ["409", "Conflicts with the current state"],
+      ["413", "Body too large"],
+      ["415", "Body is not JSON"],
+    );
+  }
+  if (path.startsWith("/auth/")) {
+    errors.push(["401", "Wrong credentials, token or code"], ["429", "Rate limited (see Retry-After)"]);
+  }
+  errors.push(["500", "Unexpected server error"]);
+  return errors;
 }

@@ -16,6 +16,8 @@ interface Route {
   successStatus: number;
   /** Whether the input schema takes `undefined` (no input at all) rather than an object. */
   acceptsNoInput: boolean;
+  /** The fields a query string may set; other parameters (cache busters, utm tags) are ignored. */
+  queryKeys: Set<string>;
   hasBody: boolean;
 }
 
@@ -59,6 +61,7 @@ export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
       params,
       successStatus: meta.successStatus ?? 200,
       acceptsNoInput: !inputSchema?.safeParse || inputSchema.safeParse(undefined).success,
+      queryKeys: objectKeys(inputSchema),
       hasBody: meta.openapi.method !== "GET" && meta.openapi.method !== "DELETE",
     });
   }
@@ -97,7 +100,13 @@ async function readInput(c: HonoContext<AppEnv>, route: Route, path: string): Pr
   const match = route.pattern.exec(path);
   const params: Record<string, string> = {};
   route.params.forEach((name, i) => {
-    params[name] = decodeURIComponent(match?.[i + 1] ?? "");
+    try {
+      params[name] = decodeURIComponent(match?.[i + 1] ?? "");
+    } catch {
+      throw new AppError("VALIDATION_FAILED", `Invalid input: ${name}`, {
+        issues: [{ path: name, message: "is not valid percent-encoding", code: "invalid_format" }],
+      });
+    }
   });
 
   if (route.hasBody) {
@@ -122,11 +131,32 @@ async function readInput(c: HonoContext<AppEnv>, route: Route, path: string): Pr
   const query: Record<string, string | string[]> = {};
   const url = new URL(c.req.url);
   for (const key of new Set(url.searchParams.keys())) {
+    if (!route.queryKeys.has(key)) {
+      continue;
+    }
     const values = url.searchParams.getAll(key);
     query[key] = values.length === 1 ? (values[0] as string) : values;
   }
   const input = { ...query, ...params };
   return Object.keys(input).length === 0 && route.acceptsNoInput ? undefined : input;
+}
+
+interface SchemaLike {
+  safeParse?: (value: unknown) => { success: boolean };
+  _zod?: { def: { type: string; innerType?: SchemaLike; shape?: Record<string, unknown> } };
+}
+
+/** The field names of an object schema, looking through `.default()` and `.optional()` wrappers. */
+function objectKeys(schema: SchemaLike | undefined): Set<string> {
+  let current = schema;
+  for (let depth = 0; current && depth < 5; depth++) {
+    const def = current._zod?.def;
+    if (def?.type === "object" && def.shape) {
+      return new Set(Object.keys(def.shape));
+    }
+    current = def?.innerType;
+  }
+  return new Set();
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -23,6 +23,50 @@ async function failure(promise: Promise<unknown>): Promise<TRPCClientError<AppRo
   throw new Error("expected the call to fail");
 }
 
+describe("errors on the tRPC endpoint have the one shape", () => {
+  it("bad JSON is INVALID_JSON, as on REST, with a request id, as JSON", async () => {
+    const res = await fetch(`${server.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{bad",
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as { error: { data: { code: string; requestId?: string } } };
+    expect(body.error.data.code).toBe("INVALID_JSON");
+    expect(body.error.data.requestId).toBe(res.headers.get("x-request-id"));
+  });
+
+  it("a query sent as POST (refused before any context exists) still carries the request id", async () => {
+    const res = await fetch(`${server.url}/trpc/users.me`, {
+      method: "POST",
+      headers: { "x-request-id": "rid-42" },
+    });
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    const body = (await res.json()) as { error: { data: { requestId?: string } } };
+    expect(body.error.data.requestId).toBe("rid-42");
+  });
+
+  it("a batch where one call fails does not give the whole response that call's status", async () => {
+    const email = uniqueEmail("batch");
+    await server.trpc().auth.register.mutate({ email, password: "batch password" });
+    const res = await fetch(`${server.url}/trpc/auth.login,auth.login?batch=1`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        0: { email, password: "batch password" },
+        1: { email, password: "wrong password" },
+      }),
+    });
+    expect(res.status).toBe(207);
+    const body = (await res.json()) as Array<{ result?: unknown; error?: { data: { code: string } } }>;
+    expect(body[0]?.result).toBeDefined();
+    expect(body[1]?.error?.data.code).toBe("INVALID_CREDENTIALS");
+  });
+});
+
 describe("a TypeScript client on @trpc/client over a real socket", () => {
   it("registers, reads and updates its profile, refreshes and logs out", async () => {
     const anon = server.trpc();

@@ -90,14 +90,14 @@ export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Counts a request against a per-address budget; past it answers 429 with Retry-After. A limit of 0
- * turns the check off.
+ * Counts a request against a per-address budget for its procedure (so an app's refreshes do not use up
+ * its sign-in budget); past it answers 429 with Retry-After. A limit of 0 turns the check off.
  */
-export function rateLimit(bucket: string, limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
-  return t.middleware(async ({ ctx, next }) => {
+export function rateLimit(limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
+  return t.middleware(async ({ ctx, next, path }) => {
     const limit = limitOf(ctx);
     if (limit > 0) {
-      const verdict = await ctx.deps.rateLimiter.hit(`${bucket}:${ctx.clientIp}`, limit, windowMs);
+      const verdict = await ctx.deps.rateLimiter.hit(`${path}:${ctx.clientIp}`, limit, windowMs);
       ctx.resHeaders.set("RateLimit-Limit", String(limit));
       ctx.resHeaders.set("RateLimit-Remaining", String(verdict.remaining));
       if (!verdict.allowed) {

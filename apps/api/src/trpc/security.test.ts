@@ -153,26 +153,50 @@ describe("edges", () => {
 describe("rate limits on auth routes", () => {
   let limited: TestServer;
   beforeAll(async () => {
-    limited = await startTestServer({ config: { rateLimitAuthPerMin: 3 } });
+    limited = await startTestServer({ config: { rateLimitAuthPerMin: 3, trustProxy: true } });
   });
   afterAll(async () => {
     await limited?.close();
   });
 
-  it("past RATE_LIMIT_AUTH_PER_MIN an address gets 429 with Retry-After, and other routes are unaffected", async () => {
-    const attempt = () =>
-      limited.http.post<ErrorBody>("/api/auth/login", { email: "a@example.com", password: "whatever123" });
+  const login = (forwardedFor: string) =>
+    limited.http.request<ErrorBody>("POST", "/api/auth/login", {
+      body: { email: "a@example.com", password: "whatever123" },
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+
+  it("past RATE_LIMIT_AUTH_PER_MIN an address gets 429 with Retry-After; other routes and addresses are unaffected", async () => {
+    const account = await registerUser(limited);
     const statuses = [];
     for (let i = 0; i < 3; i++) {
-      statuses.push((await attempt()).status);
+      statuses.push((await login("198.51.100.1")).status);
     }
     expect(statuses).toEqual([401, 401, 401]);
-    const blocked = await attempt();
+    const blocked = await login("198.51.100.1");
     expect(blocked.status).toBe(429);
     expect(blocked.body.error.code).toBe("RATE_LIMITED");
     const retryAfter = Number(blocked.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect((await limited.http.get("/healthz")).status).toBe(200);
+
+    expect((await login("198.51.100.2")).status).toBe(401);
+    const refresh = await limited.http.request("POST", "/api/auth/refresh", {
+      body: { refreshToken: account.refreshToken },
+      headers: { "x-forwarded-for": "198.51.100.1" },
+    });
+    expect(refresh.status).toBe(200);
+    const me = await limited.http.request("GET", "/api/users/me", {
+      token: refresh.body.accessToken as string,
+      headers: { "x-forwarded-for": "198.51.100.1" },
+    });
+    expect(me.status).toBe(200);
+  });
+
+  it("behind a proxy, the address the proxy appended counts, not what the client wrote before it", async () => {
+    const statuses = [];
+    for (let i = 0; i < 5; i++) {
+      statuses.push((await login(`10.0.0.${i}, 203.0.113.7`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });

@@ -1,8 +1,16 @@
 import { z } from "zod";
-import { IdSchema, LocalDateSchema, OkSchema, PagingInputSchema, pageOf } from "../common.ts";
+import {
+  IdSchema,
+  LocalDateSchema,
+  lineOfText,
+  OkSchema,
+  PagingInputSchema,
+  pageOf,
+  paragraphOfText,
+} from "../common.ts";
 import { contract } from "../meta.ts";
 
-const text = (max: number) => z.string().trim().min(1, { error: "must not be empty" }).max(max);
+const text = lineOfText;
 
 export const MovieSchema = z
   .object({
@@ -38,8 +46,8 @@ export const listMovies = contract({
   },
   input: z
     .strictObject({
-      title: z.string().trim().min(1).max(100).optional(),
-      genre: z.string().trim().min(1).max(50).optional(),
+      title: lineOfText(100).optional(),
+      genre: lineOfText(50).optional(),
       date: LocalDateSchema.optional(),
       ...PagingInputSchema,
     })
@@ -89,7 +97,7 @@ const urlSchema = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" 
 const movieFields = {
   tmdbId: z.number().int().positive().nullable(),
   title: text(200),
-  overview: z.string().max(5000),
+  overview: paragraphOfText(5000),
   genres: z.array(text(40)).max(10),
   runtimeMinutes: z.number().int().min(1).max(600),
   rating: text(10).nullable(),

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { IdSchema, OkSchema } from "../common.ts";
+import { IdSchema, lineOfText, OkSchema } from "../common.ts";
 import { contract } from "../meta.ts";
 import { ScreenLayoutSchema, SeatMapSchema } from "./layout.ts";
 
-const NameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(60);
+const NameSchema = lineOfText(60);
 
 export const ScreenSchema = z
   .object({

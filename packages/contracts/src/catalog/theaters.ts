@@ -2,6 +2,7 @@ import { z } from "zod";
 import {
   EmailSchema,
   IdSchema,
+  lineOfText,
   OkSchema,
   PagingInputSchema,
   PhoneSchema,
@@ -11,7 +12,7 @@ import {
 } from "../common.ts";
 import { contract } from "../meta.ts";
 
-const text = (max: number) => z.string().trim().min(1, { error: "must not be empty" }).max(max);
+const text = lineOfText;
 
 export const AddressSchema = z
   .strictObject({
@@ -117,7 +118,7 @@ export const listTheaters = contract({
     .strictObject({
       near: NearSchema.optional(),
       radiusKm: z.coerce.number().gt(0).max(1000).default(50),
-      city: z.string().trim().min(1).max(100).optional(),
+      city: lineOfText(100).optional(),
       ...PagingInputSchema,
     })
     .default({ radiusKm: 50, limit: 20, offset: 0 }),

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { IdSchema, PhoneSchema } from "../common.ts";
+import { IdSchema, lineOfText, OtpCodeSchema, PhoneSchema } from "../common.ts";
 import { contract } from "../meta.ts";
 import { UserSchema } from "./user.ts";
 
-export const NameSchema = z.string().trim().min(1, { error: "must not be empty" }).max(100);
+export const NameSchema = lineOfText(100);
 
 export const getMe = contract({
   meta: {
@@ -16,8 +16,24 @@ export const getMe = contract({
 export const UpdateMeInputSchema = z
   .strictObject({
     name: NameSchema.optional(),
-    phone: PhoneSchema.nullable().optional(),
+    phone: PhoneSchema.nullable().optional().meta({
+      description: "A new number needs `code`, sent to it by /auth/otp/request; null removes the phone",
+    }),
+    code: OtpCodeSchema.optional(),
     prefs: z.strictObject({ email: z.boolean().optional(), sms: z.boolean().optional() }).optional(),
+  })
+  .superRefine((value, ctx) => {
+    // A phone number signs its owner in, so nobody may claim one without the code sent to it.
+    if (typeof value.phone === "string" && value.code === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["code"],
+        message: "is required to set a phone number: request one with /auth/otp/request",
+      });
+    }
+    if (value.code !== undefined && typeof value.phone !== "string") {
+      ctx.addIssue({ code: "custom", path: ["code"], message: "only goes with a new phone number" });
+    }
   })
   .meta({ id: "UpdateMeInput" });
 export type UpdateMeInput = z.infer<typeof UpdateMeInputSchema>;

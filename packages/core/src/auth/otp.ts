@@ -1,6 +1,6 @@
 import { randomInt, timingSafeEqual } from "node:crypto";
 import { type Database, type DbOrTx, otpCodes } from "@boxoffice/db";
-import { and, count, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, count, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
 import type { AuthDeps } from "./deps.ts";
 
@@ -14,6 +14,8 @@ export async function requestOtp(deps: AuthDeps, phone: string): Promise<{ expir
   const code = randomInt(0, 1_000_000).toString().padStart(6, "0");
   const expiresAt = new Date(now.getTime() + OTP_TTL_MS);
   await deps.db.transaction(async (tx) => {
+    // Requests for one phone take turns, so concurrent ones cannot all pass the hourly count.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`otp:${phone}`}))`);
     const [recent] = await tx
       .select({ n: count() })
       .from(otpCodes)

@@ -60,6 +60,34 @@ describe("loadConfig", () => {
     expect(warnings.join("\n")).toMatch(/stores its data in PostgreSQL: set DATABASE_URL/);
   });
 
+  it("an empty variable means unset, so its default applies (PORT= is not port 0)", () => {
+    const { config } = loadConfig({
+      PORT: "",
+      RATE_LIMIT_AUTH_PER_MIN: "",
+      SHUTDOWN_TIMEOUT_MS: "",
+      DATABASE_URL: "",
+    });
+    expect(config).toMatchObject({
+      port: 8080,
+      rateLimitAuthPerMin: 20,
+      shutdownTimeoutMs: 10_000,
+      databaseUrl: undefined,
+    });
+  });
+
+  it("CLIENT_URL entries must be bare origins, which is what browsers send", () => {
+    expect(() => loadConfig({ CLIENT_URL: "https://app.example/" })).toThrow(/CLIENT_URL/);
+    expect(() => loadConfig({ CLIENT_URL: "app.example" })).toThrow(/CLIENT_URL/);
+  });
+
+  it("seeds demo data by itself only on the embedded database outside production", () => {
+    expect(loadConfig({}).config.seedDemoData).toBe(true);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x" }).config.seedDemoData).toBe(false);
+    expect(loadConfig({ DATABASE_URL: "postgres://db/x", SEED_DEMO_DATA: "true" }).config.seedDemoData).toBe(
+      true,
+    );
+  });
+
   it("RATE_LIMIT_AUTH_PER_MIN=0 turns the limit off rather than failing", () => {
     expect(loadConfig({ RATE_LIMIT_AUTH_PER_MIN: "0" }).config.rateLimitAuthPerMin).toBe(0);
   });

@@ -17,7 +17,20 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("0.0.0.0"),
-  CLIENT_URL: z.string().default("http://localhost:3000,http://localhost:5173"),
+  CLIENT_URL: z
+    .string()
+    .default("http://localhost:3000,http://localhost:5173")
+    .refine(
+      (list) =>
+        list
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+      {
+        error: "must be comma-separated origins such as https://app.example.com (no path, no trailing slash)",
+      },
+    ),
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
   DATA_DIR: z.string().min(1).default("./data"),
   REDIS_URL: optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
@@ -76,7 +89,11 @@ export function loadConfig(
 ): LoadedConfig {
   // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
   const needsSecrets = options.needsSecrets ?? true;
-  const parsed = EnvSchema.safeParse(env);
+  // `PORT=` in an env file means "not set", not zero.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
+  );
+  const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n  ${lines.join("\n  ")}`);
@@ -135,7 +152,8 @@ export function loadConfig(
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       logLevel: e.LOG_LEVEL,
-      seedDemoData: e.SEED_DEMO_DATA ?? !production,
+      // Only the embedded default seeds itself: a server database gets demo data when asked (db:seed).
+      seedDemoData: e.SEED_DEMO_DATA ?? (!production && !e.DATABASE_URL),
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     },
     warnings,

@@ -22,20 +22,31 @@ function result(count: number, limit: number, msLeft: number): RateLimitResult {
 }
 
 /** One process only: each API instance counts on its own. Use the Redis limiter when there are several. */
-export function memoryRateLimiter(clock: Clock): RateLimiter {
+export function memoryRateLimiter(clock: Clock, maxKeys = 100_000): RateLimiter {
   const windows = new Map<string, { count: number; resetAt: number }>();
+  let nextSweep = 0;
   return {
     async hit(key, limit, windowMs) {
       const now = clock.now().getTime();
       let window = windows.get(key);
       if (!window || window.resetAt <= now) {
-        if (windows.size > 50_000) {
+        // Expired windows are swept at most once per window, so a flood of new keys costs O(1) each.
+        if (now >= nextSweep) {
+          nextSweep = now + windowMs;
           for (const [k, w] of windows) {
             if (w.resetAt <= now) {
               windows.delete(k);
             }
           }
         }
+        // Past the cap the oldest windows go first (a Map iterates in insertion order).
+        for (const k of windows.keys()) {
+          if (windows.size < maxKeys) {
+            break;
+          }
+          windows.delete(k);
+        }
+        windows.delete(key);
         window = { count: 0, resetAt: now + windowMs };
         windows.set(key, window);
       }
@@ -54,12 +65,24 @@ if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1])
 return {count, ttl}
 `;
 
-/** Shared by every API instance on the same Redis. */
-export function redisRateLimiter(redis: Redis, prefix: string): RateLimiter {
+/**
+ * Shared by every API instance on the same Redis. If Redis cannot answer, the request is let through
+ * (and `onUnavailable` told): a Redis outage must not lock everyone out of signing in.
+ */
+export function redisRateLimiter(
+  redis: Redis,
+  prefix: string,
+  onUnavailable?: (err: Error) => void,
+): RateLimiter {
   return {
     async hit(key, limit, windowMs) {
-      const reply = (await redis.eval(HIT_SCRIPT, 1, `${prefix}rl:${key}`, windowMs)) as [number, number];
-      return result(reply[0], limit, reply[1]);
+      try {
+        const reply = (await redis.eval(HIT_SCRIPT, 1, `${prefix}rl:${key}`, windowMs)) as [number, number];
+        return result(reply[0], limit, reply[1]);
+      } catch (err) {
+        onUnavailable?.(err instanceof Error ? err : new Error(String(err)));
+        return { allowed: true, remaining: limit, retryAfterSeconds: 0 };
+      }
     },
   };
 }

@@ -1,12 +1,14 @@
 import type { UpdateMeInput, User } from "@boxoffice/contracts";
-import { type Database, PG_UNIQUE_VIOLATION, pgErrorOf, users } from "@boxoffice/db";
+import { type DbOrTx, PG_UNIQUE_VIOLATION, pgErrorOf, users } from "@boxoffice/db";
 import { eq, sql } from "drizzle-orm";
-import type { Clock } from "../shared/clock.ts";
+import type { AuthDeps } from "../auth/deps.ts";
+import { withVerifiedOtp } from "../auth/otp.ts";
 import { AppError } from "../shared/errors.ts";
 import { toUser } from "./to-user.ts";
 
+/** Changes the caller's own profile. A new phone number must come with the code sent to it. */
 export async function updateMe(
-  deps: { db: Database; clock: Clock },
+  deps: Pick<AuthDeps, "db" | "clock" | "tokens">,
   userId: string,
   input: UpdateMeInput,
 ): Promise<User> {
@@ -18,8 +20,8 @@ export async function updateMe(
     patch.phone = input.phone;
   }
   const prefs = input.prefs;
-  try {
-    const [row] = await deps.db
+  const apply = async (db: DbOrTx) => {
+    const [row] = await db
       .update(users)
       .set({
         ...patch,
@@ -32,6 +34,17 @@ export async function updateMe(
       throw new AppError("NOT_FOUND", "No such user");
     }
     return toUser(row);
+  };
+  try {
+    if (typeof input.phone === "string") {
+      if (input.code === undefined) {
+        throw new AppError("VALIDATION_FAILED", "Invalid input: code", {
+          issues: [{ path: "code", message: "is required to set a phone number", code: "custom" }],
+        });
+      }
+      return await withVerifiedOtp(deps, input.phone, input.code, apply);
+    }
+    return await apply(deps.db);
   } catch (err) {
     const pgErr = pgErrorOf(err);
     if (pgErr?.code === PG_UNIQUE_VIOLATION && pgErr.constraint === "users_phone_key") {

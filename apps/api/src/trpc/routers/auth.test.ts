@@ -1,4 +1,6 @@
+import { createHash } from "node:crypto";
 import type { ErrorBody, Session, User } from "@boxoffice/contracts";
+import type { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   accountRowCounts,
@@ -10,6 +12,7 @@ import {
   uniqueEmail,
   uniquePhone,
 } from "../../test/harness.ts";
+import type { AppRouter } from "../router.ts";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -92,9 +95,10 @@ describe("accounts over REST", () => {
   it("PATCH /users/me changes name, phone and prefs, and refuses an attempt to set roles", async () => {
     const account = await registerUser(server);
     const phone = uniquePhone();
+    await server.http.post("/api/auth/otp/request", { phone });
     const ok = await server.http.patch<User>(
       "/api/users/me",
-      { name: "New Name", phone, prefs: { sms: false } },
+      { name: "New Name", phone, code: lastOtp(server, phone), prefs: { sms: false } },
       account.accessToken,
     );
     expect(ok.status).toBe(200);
@@ -122,10 +126,45 @@ describe("accounts over REST", () => {
     const first = await registerUser(server);
     const second = await registerUser(server);
     const phone = uniquePhone();
-    expect((await server.http.patch("/api/users/me", { phone }, first.accessToken)).status).toBe(200);
-    const res = await server.http.patch<ErrorBody>("/api/users/me", { phone }, second.accessToken);
+    await server.http.post("/api/auth/otp/request", { phone });
+    const claim = await server.http.patch(
+      "/api/users/me",
+      { phone, code: lastOtp(server, phone) },
+      first.accessToken,
+    );
+    expect(claim.status).toBe(200);
+    await server.http.post("/api/auth/otp/request", { phone });
+    const res = await server.http.patch<ErrorBody>(
+      "/api/users/me",
+      { phone, code: lastOtp(server, phone) },
+      second.accessToken,
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("PHONE_TAKEN");
+  });
+
+  it("nobody can claim a phone number without the code sent to it", async () => {
+    const account = await registerUser(server);
+    const phone = uniquePhone();
+    const bare = await server.http.patch<ErrorBody>("/api/users/me", { phone }, account.accessToken);
+    expect(bare.status).toBe(400);
+    expect(issuePaths(bare.body)).toEqual(["code"]);
+    await server.http.post("/api/auth/otp/request", { phone });
+    const wrongCode = lastOtp(server, phone) === "123456" ? "654321" : "123456";
+    const guessed = await server.http.patch<ErrorBody>(
+      "/api/users/me",
+      { phone, code: wrongCode },
+      account.accessToken,
+    );
+    expect(guessed.status).toBe(401);
+    expect(guessed.body.error.code).toBe("INVALID_CODE");
+    const me = await server.http.get<User>("/api/users/me", account.accessToken);
+    expect(me.body.phone).toBeNull();
+    // The number is still free for its real owner.
+    await server.http.post("/api/auth/otp/request", { phone });
+    expect(
+      (await server.http.post("/api/auth/register", { phone, code: lastOtp(server, phone) })).status,
+    ).toBe(201);
   });
 });
 
@@ -253,15 +292,32 @@ describe("phone + OTP", () => {
     ).toBe(201);
   });
 
+  it("twenty simultaneous code requests for one phone send exactly five codes", async () => {
+    const phone = uniquePhone();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => server.http.post("/api/auth/otp/request", { phone })),
+    );
+    expect(results.filter((r) => r.status === 200)).toHaveLength(5);
+    expect(results.filter((r) => r.status === 429)).toHaveLength(15);
+    expect(results.find((r) => r.status === 429)?.headers.get("retry-after")).toBe("3600");
+    expect(server.sms.sent.filter((m) => m.to === phone)).toHaveLength(5);
+  });
+
   it("codes are stored hashed", async () => {
     const phone = uniquePhone();
     await server.http.post("/api/auth/otp/request", { phone });
     const code = lastOtp(server, phone);
-    const rows = await server.deps.db.query.otpCodes.findMany();
-    expect(rows.length).toBeGreaterThan(0);
-    for (const row of rows) {
-      expect(row.codeHash).not.toContain(code);
+    const rows = await server.deps.db.query.otpCodes.findMany({ where: (t, { eq }) => eq(t.phone, phone) });
+    expect(rows).toHaveLength(1);
+    const hash = rows[0]!.codeHash;
+    expect(hash).not.toContain(code);
+    // Keyed: six digits hashed without the server's secret would fall to a million guesses.
+    for (const guess of [code, `${phone}:${code}`, `${phone}${code}`]) {
+      for (const encoding of ["hex", "base64url"] as const) {
+        expect(hash).not.toBe(createHash("sha256").update(guess).digest(encoding));
+      }
     }
+    expect(hash).toBe(server.deps.tokens.hashOtp(phone, code));
   });
 });
 
@@ -349,10 +405,10 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
       .trpc(account.accessToken)
       .users.updateMe.mutate({ prefs: { email: "no" as unknown as boolean } })
       .then(
-        () => "accepted",
-        () => "refused",
+        () => undefined,
+        (err: TRPCClientError<AppRouter>) => err.data,
       );
-    expect(viaTrpc).toBe("refused");
+    expect(viaTrpc).toMatchObject({ code: "VALIDATION_FAILED", httpStatus: 400 });
     const me = await server.http.get<User>("/api/users/me", account.accessToken);
     expect(me.body.prefs).toEqual({ email: true, sms: true });
   });
@@ -370,6 +426,51 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
     expect(res.body.error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("a NUL or other control character in text is a 400 on the field, on both transports", async () => {
+    const before = await accountRowCounts(server);
+    const rest = await server.http.post<ErrorBody>("/api/auth/register", {
+      email: uniqueEmail(),
+      password: "a fine password",
+      name: "a\u0000b",
+    });
+    expect(rest.status).toBe(400);
+    expect(issuePaths(rest.body)).toEqual(["name"]);
+    const account = await registerUser(server);
+    const patch = await server.http.patch<ErrorBody>(
+      "/api/users/me",
+      { name: "bell\u0007" },
+      account.accessToken,
+    );
+    expect(issuePaths(patch.body)).toEqual(["name"]);
+    const viaTrpc = await server
+      .trpc()
+      .auth.register.mutate({ email: uniqueEmail(), password: "a fine password", name: "\u0000" })
+      .then(
+        () => undefined,
+        (err: TRPCClientError<AppRouter>) => err.data,
+      );
+    expect(viaTrpc).toMatchObject({ code: "VALIDATION_FAILED", httpStatus: 400 });
+    expect((await accountRowCounts(server)).users).toBe(before.users + 1);
+  });
+
+  it("malformed percent-encoding in a path is a 400, before anything else", async () => {
+    for (const path of ["/api/admin/users/%zz", "/api/admin/users/%E0%A4%A"]) {
+      const res = await server.http.get<ErrorBody>(path);
+      expect(res.status).toBe(400);
+      expect(issuePaths(res.body)).toEqual(["id"]);
+    }
+  });
+
+  it("query parameters a route does not take, such as a cache buster, are ignored", async () => {
+    const account = await registerUser(server);
+    const res = await server.http.get<User>(
+      "/api/users/me?_=1700000000&utm_source=mail",
+      account.accessToken,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.id).toBe(account.user.id);
   });
 
   it("an unknown path is a JSON 404", async () => {

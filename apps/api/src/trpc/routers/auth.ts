@@ -2,7 +2,7 @@ import * as c from "@boxoffice/contracts";
 import { login, logout, refreshSession, register, requestOtp } from "@boxoffice/core";
 import { publicProcedure, rateLimit, router } from "../init.ts";
 
-const authLimited = publicProcedure.use(rateLimit("auth", (ctx) => ctx.deps.config.rateLimitAuthPerMin));
+const authLimited = publicProcedure.use(rateLimit((ctx) => ctx.deps.config.rateLimitAuthPerMin));
 
 export const authRouter = router({
   register: authLimited
