@@ -1,13 +1,20 @@
 import {
+  AvailabilityReader,
   type Clock,
   type Config,
   createTokenService,
   DevSmsProvider,
+  type HoldSettings,
+  holdExpiryProducer,
+  inProcessSeatBus,
   type Logger,
   memoryRateLimiter,
   type RateLimiter,
   redisRateLimiter,
+  redisSeatBus,
+  type SeatBus,
   type SmsProvider,
+  sweepExpiredHolds,
   systemClock,
   type TokenService,
 } from "@boxoffice/core";
@@ -27,6 +34,12 @@ export interface AppDeps {
   rateLimiter: RateLimiter;
   /** Set when shutdown begins, so /readyz tells the load balancer to stop sending traffic. */
   lifecycle: { draining: boolean };
+  bus: SeatBus;
+  settings: HoldSettings;
+  availability: AvailabilityReader;
+  onHoldExpiry: (holdId: string, expiresAt: Date) => void;
+  /** Stops what buildDeps started in the background (sweeper, queue producer, bus). */
+  stopBackground: () => Promise<void>;
 }
 
 export interface BuildDepsOptions {
@@ -63,6 +76,31 @@ export async function buildDeps(
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
     await redis.connect();
   }
+  const prefix = options.redisKeyPrefix ?? "boxoffice:";
+  const onRedisError = (err: Error) => logger.warn({ err: err.message }, "redis unavailable");
+  const bus = redis ? await redisSeatBus(redis, `${prefix}seats`, onRedisError) : inProcessSeatBus();
+  const producer = redis
+    ? holdExpiryProducer(redis.duplicate(), {
+        prefix: `${prefix}bull`,
+        now: () => clock.now(),
+        onError: onRedisError,
+      })
+    : undefined;
+  // Embedded mode has no worker: the API process sweeps lapsed holds itself, on a timer.
+  let sweeping = false;
+  const sweeper = redis
+    ? undefined
+    : setInterval(() => {
+        if (sweeping) {
+          return;
+        }
+        sweeping = true;
+        sweepExpiredHolds({ db: dbHandle.db, clock, bus })
+          .catch((err: unknown) => logger.error({ err }, "hold sweep failed"))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, config.holdSweepIntervalMs).unref();
   const sms =
     options.sms ??
     new DevSmsProvider((m) =>
@@ -91,10 +129,24 @@ export async function buildDeps(
         )
       : memoryRateLimiter(clock),
     lifecycle: { draining: false },
+    bus,
+    settings: {
+      holdTtlSeconds: config.holdTtlSeconds,
+      holdMaxLifetimeSeconds: config.holdMaxLifetimeSeconds,
+      holdMaxSeats: config.holdMaxSeats,
+    },
+    availability: new AvailabilityReader({ db: dbHandle.db, clock }),
+    onHoldExpiry: (holdId, expiresAt) => producer?.schedule(holdId, expiresAt),
+    stopBackground: async () => {
+      clearInterval(sweeper);
+      await producer?.close();
+      await bus.close();
+    },
   };
 }
 
 export async function closeDeps(deps: AppDeps): Promise<void> {
+  await deps.stopBackground().catch(() => {});
   const redis = deps.redis;
   if (redis) {
     if (redis.status === "ready") {

@@ -7,5 +7,6 @@ export * from "./catalog/theaters.ts";
 export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./meta.ts";
+export * from "./seating/holds.ts";
 export * from "./users/procedures.ts";
 export * from "./users/user.ts";

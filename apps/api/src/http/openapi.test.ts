@@ -48,6 +48,10 @@ describe("the OpenAPI document", () => {
         ...crud("screens"),
         ...crud("movies"),
         ...crud("showtimes"),
+        "POST /seats/hold",
+        "PATCH /seats/hold/{holdId}/refresh",
+        "DELETE /seats/hold/{holdId}",
+        "GET /seats/availability",
       ].sort(),
     );
   });

@@ -107,3 +107,24 @@ export function rateLimit(limitOf: (ctx: TrpcContext) => number, windowMs = 60_0
     return next();
   });
 }
+
+/**
+ * Like `rateLimit`, counted both per signed-in user and per address: one account cannot hammer a
+ * showtime from many addresses, nor one address with many accounts.
+ */
+export function rateLimitPerUser(limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
+  return t.middleware(async ({ ctx, next, path }) => {
+    const limit = limitOf(ctx);
+    const userId = (ctx as TrpcContext & { user: { userId: string } | null }).user?.userId;
+    if (limit > 0) {
+      const keys = [`${path}:ip:${ctx.clientIp}`, ...(userId ? [`${path}:user:${userId}`] : [])];
+      for (const key of keys) {
+        const verdict = await ctx.deps.rateLimiter.hit(key, limit, windowMs);
+        if (!verdict.allowed) {
+          throw new AppError("RATE_LIMITED", undefined, { retryAfterSeconds: verdict.retryAfterSeconds });
+        }
+      }
+    }
+    return next();
+  });
+}

@@ -7,6 +7,7 @@ import {
 } from "./routers/admin-catalog.ts";
 import { authRouter } from "./routers/auth.ts";
 import { moviesRouter, showtimesRouter, theatersRouter } from "./routers/catalog.ts";
+import { seatsRouter } from "./routers/seats.ts";
 import { adminUsersRouter, usersRouter } from "./routers/users.ts";
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   movies: moviesRouter,
   showtimes: showtimesRouter,
   theaters: theatersRouter,
+  seats: seatsRouter,
   admin: router({
     users: adminUsersRouter,
     theaters: adminTheatersRouter,

@@ -39,6 +39,16 @@ const EnvSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(0).default(20),
+  RATE_LIMIT_HOLDS_PER_MIN: z.coerce.number().int().min(0).default(30),
+  HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
+  HOLD_MAX_LIFETIME_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(4 * 3600)
+    .default(1800),
+  HOLD_MAX_SEATS: z.coerce.number().int().min(1).max(50).default(10),
+  HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(102_400),
   TRUST_PROXY: booleanish.default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -60,6 +70,12 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   rateLimitAuthPerMin: number;
+  rateLimitHoldsPerMin: number;
+  holdTtlSeconds: number;
+  holdMaxLifetimeSeconds: number;
+  holdMaxSeats: number;
+  /** Embedded mode only: how often the API process sweeps lapsed holds (the worker does it with Redis). */
+  holdSweepIntervalMs: number;
   bodyLimitBytes: number;
   trustProxy: boolean;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
@@ -149,6 +165,11 @@ export function loadConfig(
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+      rateLimitHoldsPerMin: e.RATE_LIMIT_HOLDS_PER_MIN,
+      holdTtlSeconds: e.HOLD_TTL_SECONDS,
+      holdMaxLifetimeSeconds: Math.max(e.HOLD_MAX_LIFETIME_SECONDS, e.HOLD_TTL_SECONDS),
+      holdMaxSeats: e.HOLD_MAX_SEATS,
+      holdSweepIntervalMs: e.HOLD_SWEEP_INTERVAL_MS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,
       trustProxy: e.TRUST_PROXY,
       logLevel: e.LOG_LEVEL,

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  boolean,
   check,
   foreignKey,
   index,
@@ -46,6 +47,10 @@ export const showtimes = pgTable(
     /** Dynamic pricing rules, stored as data; the pricing use cases apply them. */
     pricingRules: jsonb("pricing_rules").$type<Array<Record<string, unknown>>>().notNull().default([]),
     status: text("status").$type<ShowtimeStatus>().notNull().default("on_sale"),
+    /** Bumped in every transaction that changes a seat of this showtime; live updates carry it. */
+    seatVersion: integer("seat_version").notNull().default(0),
+    /** When set, a hold may not leave a single empty seat between taken ones. */
+    noOrphanSeats: boolean("no_orphan_seats").notNull().default(false),
     ...timestamps(),
   },
   (t) => [

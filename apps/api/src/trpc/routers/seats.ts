@@ -1,0 +1,35 @@
+import * as c from "@boxoffice/contracts";
+import { holdSeats, refreshHold, releaseHold } from "@boxoffice/core";
+import { authedProcedure, publicProcedure, rateLimitPerUser, router } from "../init.ts";
+import { optionalViewer } from "../viewer.ts";
+
+const holdLimited = authedProcedure.use(rateLimitPerUser((ctx) => ctx.deps.config.rateLimitHoldsPerMin));
+
+export const seatsRouter = router({
+  hold: holdLimited
+    .meta(c.createHold.meta)
+    .input(c.createHold.input)
+    .output(c.createHold.output)
+    .mutation(({ ctx, input }) => holdSeats(ctx.deps, ctx.user.userId, input)),
+
+  refresh: authedProcedure
+    .meta(c.refreshHold.meta)
+    .input(c.refreshHold.input)
+    .output(c.refreshHold.output)
+    .mutation(({ ctx, input }) => refreshHold(ctx.deps, ctx.user.userId, input.holdId)),
+
+  release: authedProcedure
+    .meta(c.releaseHold.meta)
+    .input(c.releaseHold.input)
+    .output(c.releaseHold.output)
+    .mutation(async ({ ctx, input }) => ({
+      ok: true as const,
+      ...(await releaseHold(ctx.deps, ctx.user.userId, input.holdId)),
+    })),
+
+  availability: publicProcedure
+    .meta(c.getAvailability.meta)
+    .input(c.getAvailability.input)
+    .output(c.getAvailability.output)
+    .query(async ({ ctx, input }) => ctx.deps.availability.read(input.showtimeId, await optionalViewer(ctx))),
+});

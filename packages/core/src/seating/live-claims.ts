@@ -1,0 +1,29 @@
+import { type DbOrTx, seatClaims } from "@boxoffice/db";
+import { and, eq, gt, isNotNull, or } from "drizzle-orm";
+
+export interface LiveClaim {
+  seatId: string;
+  userId: string;
+  holdId: string | null;
+  bookingId: string | null;
+  expiresAt: Date | null;
+}
+
+/** Claims that still count at `now`: every booking, and holds that have not lapsed. */
+export async function liveClaims(db: DbOrTx, showtimeId: string, now: Date): Promise<LiveClaim[]> {
+  return db
+    .select({
+      seatId: seatClaims.seatId,
+      userId: seatClaims.userId,
+      holdId: seatClaims.holdId,
+      bookingId: seatClaims.bookingId,
+      expiresAt: seatClaims.expiresAt,
+    })
+    .from(seatClaims)
+    .where(
+      and(
+        eq(seatClaims.showtimeId, showtimeId),
+        or(isNotNull(seatClaims.bookingId), gt(seatClaims.expiresAt, now)),
+      ),
+    );
+}

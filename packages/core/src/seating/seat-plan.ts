@@ -1,0 +1,95 @@
+import type { ScreenLayout, SeatMap, SeatType } from "@boxoffice/contracts";
+import { type DbOrTx, screens, showtimes } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
+import { seatTypePrices } from "../catalog/prices.ts";
+import { buildSeatMap } from "../catalog/seat-map.ts";
+import { AppError } from "../shared/errors.ts";
+
+export interface SeatPlan {
+  seatMap: SeatMap;
+  byId: Map<string, SeatMap["seats"][number]>;
+}
+
+// Seat maps change only when a screen's layout does (and never while seats are claimed), so they are
+// cached by screen and its last update: the hot paths skip re-reading and re-deriving the layout JSON.
+const plans = new Map<string, SeatPlan>();
+
+function planFor(key: string, layout: ScreenLayout): SeatPlan {
+  let plan = plans.get(key);
+  if (!plan) {
+    const seatMap = buildSeatMap(layout);
+    plan = { seatMap, byId: new Map(seatMap.seats.map((s) => [s.id, s])) };
+    if (plans.size > 500) {
+      plans.clear();
+    }
+    plans.set(key, plan);
+  }
+  return plan;
+}
+
+export interface ShowtimeForSale {
+  id: string;
+  status: string;
+  startAt: Date;
+  endAt: Date;
+  salesCloseAt: Date;
+  currency: string;
+  basePrice: number;
+  seatTypePrices: Record<string, number>;
+  noOrphanSeats: boolean;
+  seatVersion: number;
+  plan: SeatPlan;
+}
+
+export async function loadShowtimeForSale(db: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
+  const [row] = await db
+    .select({
+      id: showtimes.id,
+      status: showtimes.status,
+      startAt: showtimes.startAt,
+      endAt: showtimes.endAt,
+      salesCloseAt: showtimes.salesCloseAt,
+      currency: showtimes.currency,
+      basePrice: showtimes.basePrice,
+      seatTypePrices: showtimes.seatTypePrices,
+      noOrphanSeats: showtimes.noOrphanSeats,
+      seatVersion: showtimes.seatVersion,
+      screenId: screens.id,
+      screenUpdatedAt: screens.updatedAt,
+    })
+    .from(showtimes)
+    .innerJoin(screens, eq(screens.id, showtimes.screenId))
+    .where(eq(showtimes.id, showtimeId));
+  if (!row) {
+    throw new AppError("NOT_FOUND", "No such showtime", { field: "showtimeId", id: showtimeId });
+  }
+  const key = `${row.screenId}:${row.screenUpdatedAt.getTime()}`;
+  let plan = plans.get(key);
+  if (!plan) {
+    const [screen] = await db
+      .select({ layout: screens.layout })
+      .from(screens)
+      .where(eq(screens.id, row.screenId));
+    plan = planFor(key, screen?.layout as ScreenLayout);
+  }
+  const { screenId: _s, screenUpdatedAt: _u, ...showtime } = row;
+  return { ...showtime, plan };
+}
+
+/** Refuses a showtime that is not selling right now, saying why. */
+export function assertOnSale(showtime: ShowtimeForSale, now: Date): void {
+  if (showtime.status !== "on_sale") {
+    throw new AppError("SALES_CLOSED", `This showtime is ${showtime.status.replace("_", " ")}`, {
+      status: showtime.status,
+    });
+  }
+  if (now >= showtime.salesCloseAt || now >= showtime.endAt) {
+    throw new AppError("SALES_CLOSED", "Sales for this showtime have closed", {
+      salesCloseAt: showtime.salesCloseAt.toISOString(),
+    });
+  }
+}
+
+export function priceOf(showtime: ShowtimeForSale, type: SeatType): number {
+  return seatTypePrices(showtime, [type])[type] ?? showtime.basePrice;
+}

@@ -1,0 +1,54 @@
+import { holds, seatClaims } from "@boxoffice/db";
+import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import type { SeatingDeps } from "./deps.ts";
+import { bumpSeatVersion } from "./manage-hold.ts";
+
+/**
+ * Tidies lapsed holds and announces their seats free. Reads and holds already ignore lapsed claims, so
+ * this only cleans up and tells live clients; running it twice, or concurrently, is harmless. Each
+ * showtime is swept in its own short transaction, taking locks in the same order a hold does.
+ */
+export async function sweepExpiredHolds(
+  deps: Pick<SeatingDeps, "db" | "clock" | "bus">,
+  options: { maxShowtimes?: number } = {},
+): Promise<{ showtimes: number; seats: number; holds: number }> {
+  const now = deps.clock.now();
+  const due = await deps.db
+    .selectDistinct({ showtimeId: seatClaims.showtimeId })
+    .from(seatClaims)
+    .where(and(isNotNull(seatClaims.holdId), lte(seatClaims.expiresAt, now)))
+    .limit(options.maxShowtimes ?? 500);
+  let seats = 0;
+  for (const { showtimeId } of due) {
+    const outcome = await deps.db.transaction(async (tx) => {
+      const freed = await tx
+        .delete(seatClaims)
+        .where(
+          and(
+            eq(seatClaims.showtimeId, showtimeId),
+            isNotNull(seatClaims.holdId),
+            lte(seatClaims.expiresAt, now),
+          ),
+        )
+        .returning({ seatId: seatClaims.seatId });
+      if (freed.length === 0) {
+        return undefined;
+      }
+      return { seatIds: freed.map((r) => r.seatId), version: await bumpSeatVersion(tx, showtimeId) };
+    });
+    if (outcome) {
+      seats += outcome.seatIds.length;
+      await deps.bus.publish({
+        showtimeId,
+        version: outcome.version,
+        seats: outcome.seatIds.map((seatId) => ({ seatId, status: "available" })),
+      });
+    }
+  }
+  const expired = await deps.db
+    .update(holds)
+    .set({ status: "expired", closedAt: sql`${holds.expiresAt}` })
+    .where(and(eq(holds.status, "active"), lte(holds.expiresAt, now)))
+    .returning({ id: holds.id });
+  return { showtimes: due.length, seats, holds: expired.length };
+}

@@ -1,0 +1,54 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+import { showtimes } from "./showtimes.ts";
+import { users } from "./users.ts";
+
+export type HoldStatus = "active" | "released" | "expired" | "replaced" | "converted";
+
+/**
+ * A user's hold on some seats of a showtime, with the prices locked when it was made. The seats
+ * themselves are claimed in `seat_claims`; this row is the receipt the API hands back.
+ */
+export const holds = pgTable(
+  "holds",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    showtimeId: uuid("showtime_id")
+      .notNull()
+      .references(() => showtimes.id, { onDelete: "restrict" }),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    seatIds: text("seat_ids").array().notNull(),
+    /** Minor units per seat id, as locked at creation. */
+    prices: jsonb("prices").$type<Record<string, number>>().notNull(),
+    total: integer("total").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status").$type<HoldStatus>().notNull().default("active"),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    /** A refresh never extends a hold past this. */
+    maxExpiresAt: timestamp("max_expires_at", { withTimezone: true }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    check("holds_status_known", sql`${t.status} IN ('active','released','expired','replaced','converted')`),
+    // At most one live hold per user and showtime: a new hold replaces the old in the same transaction.
+    uniqueIndex("holds_one_active_per_user_key")
+      .on(t.userId, t.showtimeId)
+      .where(sql`${t.status} = 'active'`),
+    index("holds_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'active'`),
+  ],
+);
+
+export type HoldRow = typeof holds.$inferSelect;
