@@ -1,6 +1,7 @@
 import type { Screen, ScreenInput, ScreenPatch } from "@boxoffice/contracts";
 import { type Database, PG_UNIQUE_VIOLATION, pgErrorOf, screens, showtimes } from "@boxoffice/db";
 import { count, eq } from "drizzle-orm";
+import { countLiveClaims } from "../seating/live-claims.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { findScreen, findTheater } from "./find.ts";
@@ -48,6 +49,26 @@ export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Scre
   try {
     return await deps.db.transaction(async (tx) => {
       const screen = await findScreen(tx, input.id);
+      if (input.layout) {
+        // Lock the screen's showtimes first, so no hold can slip in between this check and the update.
+        const ids = (
+          await tx
+            .select({ id: showtimes.id })
+            .from(showtimes)
+            .where(eq(showtimes.screenId, screen.id))
+            .for("update")
+        ).map((r) => r.id);
+        const inUse = await countLiveClaims(tx, ids, deps.clock.now());
+        if (inUse > 0) {
+          throw new AppError(
+            "SEATS_IN_USE",
+            "Seats of this screen's showtimes are held or sold: the layout cannot change",
+            {
+              seats: inUse,
+            },
+          );
+        }
+      }
       const [row] = await tx
         .update(screens)
         .set({

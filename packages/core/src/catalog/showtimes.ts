@@ -8,15 +8,18 @@ import type {
 import {
   type Database,
   type DbOrTx,
+  holds,
   movies,
   PG_EXCLUSION_VIOLATION,
   pgErrorOf,
   screens,
+  seatClaims,
   showtimes,
   theaters,
 } from "@boxoffice/db";
 import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
+import { countLiveClaims } from "../seating/live-claims.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { findMovie, findScreen, findShowtime, findTheater } from "./find.ts";
@@ -166,9 +169,28 @@ export async function updateShowtime(deps: Deps, input: ShowtimePatch): Promise<
   }
 }
 
+/**
+ * Deletes a showtime nobody holds or bought seats of. Once seats are taken it must be cancelled instead
+ * (which the bookings issue turns into refunds). Lapsed holds are history and go with it.
+ */
 export async function deleteShowtime(deps: Deps, id: string): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const showtime = await findShowtime(tx, id);
+    const [showtime] = await tx
+      .select({ id: showtimes.id })
+      .from(showtimes)
+      .where(eq(showtimes.id, id))
+      .for("update");
+    if (!showtime) {
+      throw new AppError("NOT_FOUND", "No such showtime", { field: "id", id });
+    }
+    const inUse = await countLiveClaims(tx, [showtime.id], deps.clock.now());
+    if (inUse > 0) {
+      throw new AppError("SEATS_IN_USE", "Seats of this showtime are held or sold: cancel it instead", {
+        seats: inUse,
+      });
+    }
+    await tx.delete(seatClaims).where(eq(seatClaims.showtimeId, showtime.id));
+    await tx.delete(holds).where(eq(holds.showtimeId, showtime.id));
     await tx.delete(showtimes).where(eq(showtimes.id, showtime.id));
   });
 }

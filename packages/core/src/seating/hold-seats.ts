@@ -109,6 +109,13 @@ async function holdExactly(
   const total = Object.values(prices).reduce((a, b) => a + b, 0);
 
   const outcome = await deps.db.transaction(async (tx) => {
+    // A key-share lock: holds do not block each other, but an admin changing the screen's layout or
+    // deleting the showtime (FOR UPDATE) waits for this hold, and this hold waits for them.
+    await tx
+      .select({ id: showtimes.id })
+      .from(showtimes)
+      .where(eq(showtimes.id, showtime.id))
+      .for("key share");
     const [previous] = await tx
       .select({ id: holds.id, seatIds: holds.seatIds })
       .from(holds)

@@ -1,5 +1,5 @@
 import { type DbOrTx, seatClaims } from "@boxoffice/db";
-import { and, eq, gt, isNotNull, or } from "drizzle-orm";
+import { and, count, eq, gt, inArray, isNotNull, or } from "drizzle-orm";
 
 export interface LiveClaim {
   seatId: string;
@@ -26,4 +26,21 @@ export async function liveClaims(db: DbOrTx, showtimeId: string, now: Date): Pro
         or(isNotNull(seatClaims.bookingId), gt(seatClaims.expiresAt, now)),
       ),
     );
+}
+
+/** How many seats of these showtimes are held (and not lapsed) or sold at `now`. */
+export async function countLiveClaims(db: DbOrTx, showtimeIds: string[], now: Date): Promise<number> {
+  if (showtimeIds.length === 0) {
+    return 0;
+  }
+  const [row] = await db
+    .select({ n: count() })
+    .from(seatClaims)
+    .where(
+      and(
+        inArray(seatClaims.showtimeId, showtimeIds),
+        or(isNotNull(seatClaims.bookingId), gt(seatClaims.expiresAt, now)),
+      ),
+    );
+  return row?.n ?? 0;
 }

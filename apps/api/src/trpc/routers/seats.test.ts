@@ -332,3 +332,39 @@ describe("expiry, on a clock the test moves", () => {
     expect(tooLate.status).toBe(410);
   });
 });
+
+describe("a theater cannot pull seats out from under people", () => {
+  it("a screen's layout cannot change, nor its showtime be deleted, while seats are held (409); cancelling still works", async () => {
+    const { theater, screen, movie } = await createCatalog(server, admin);
+    const show = await createShowtime(
+      server,
+      admin,
+      { theaterId: theater.id, screenId: screen.id, movieId: movie.id },
+      "2030-03-01T12:00:00Z",
+    );
+    const user = await registerUser(server);
+    const held = await hold(server, user.accessToken, { showtimeId: show.id, seatIds: ["A3"] });
+    expect(held.status).toBe(201);
+
+    const layout = await server.http.patch<ErrorBody>(
+      `/api/admin/screens/${screen.id}`,
+      { layout: { rows: [{ label: "A", seats: [{ number: 1 }] }] } },
+      admin,
+    );
+    expect(layout.status).toBe(409);
+    expect(layout.body.error.code).toBe("SEATS_IN_USE");
+    const renamed = await server.http.patch(`/api/admin/screens/${screen.id}`, { name: "Renamed" }, admin);
+    expect(renamed.status).toBe(200);
+    const deleted = await server.http.request<ErrorBody>("DELETE", `/api/admin/showtimes/${show.id}`, {
+      token: admin,
+    });
+    expect(deleted.status).toBe(409);
+    expect(deleted.body.error.code).toBe("SEATS_IN_USE");
+
+    await server.http.request("DELETE", `/api/seats/hold/${held.body.id}`, { token: user.accessToken });
+    expect(
+      (await server.http.request("DELETE", `/api/admin/showtimes/${show.id}`, { token: admin })).status,
+    ).toBe(200);
+    expect((await server.http.get(`/api/showtimes/${show.id}`)).status).toBe(404);
+  });
+});
