@@ -20,6 +20,7 @@ import {
 } from "@boxoffice/core";
 import { createDb, type Database, type DbHandle } from "@boxoffice/db";
 import { Redis } from "ioredis";
+import { SeatEventLog } from "./realtime/seat-event-log.ts";
 
 /** Everything the API's procedures reach, built once at start and passed down explicitly. */
 export interface AppDeps {
@@ -37,6 +38,7 @@ export interface AppDeps {
   bus: SeatBus;
   settings: HoldSettings;
   availability: AvailabilityReader;
+  seatEvents: SeatEventLog;
   onHoldExpiry: (holdId: string, expiresAt: Date) => void;
   /** Stops what buildDeps started in the background (sweeper, queue producer, bus). */
   stopBackground: () => Promise<void>;
@@ -86,6 +88,7 @@ export async function buildDeps(
         onError: onRedisError,
       })
     : undefined;
+  const seatEvents = new SeatEventLog(bus);
   // Embedded mode has no worker: the API process sweeps lapsed holds itself, on a timer.
   let sweeping = false;
   const sweeper = redis
@@ -136,9 +139,11 @@ export async function buildDeps(
       holdMaxSeats: config.holdMaxSeats,
     },
     availability: new AvailabilityReader({ db: dbHandle.db, clock }),
+    seatEvents,
     onHoldExpiry: (holdId, expiresAt) => producer?.schedule(holdId, expiresAt),
     stopBackground: async () => {
       clearInterval(sweeper);
+      seatEvents.close();
       await producer?.close();
       await bus.close();
     },

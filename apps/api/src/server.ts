@@ -1,7 +1,9 @@
+import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { type AppDeps, closeDeps } from "./deps.ts";
+import { attachSocketIo } from "./realtime/socket-io.ts";
 
 export interface RunningServer {
   url: string;
@@ -20,6 +22,11 @@ export async function startServer(
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once("error", reject);
   });
+  const realtime = attachSocketIo(server as unknown as HttpServer, {
+    bus: deps.bus,
+    logger: deps.logger,
+    corsOrigins: deps.config.corsOrigins,
+  });
   const address = server.address() as AddressInfo;
   const shownHost = host === "0.0.0.0" || host === "::" ? "localhost" : host;
   let closing: Promise<void> | undefined;
@@ -29,6 +36,7 @@ export async function startServer(
     close() {
       closing ??= (async () => {
         deps.lifecycle.draining = true;
+        await realtime.close();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         if ("closeIdleConnections" in server) {
           server.closeIdleConnections();

@@ -1,5 +1,6 @@
 import * as c from "@boxoffice/contracts";
 import { holdSeats, refreshHold, releaseHold } from "@boxoffice/core";
+import { seatUpdates } from "../../realtime/seat-updates.ts";
 import { authedProcedure, publicProcedure, rateLimitPerUser, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
 
@@ -26,6 +27,12 @@ export const seatsRouter = router({
       ok: true as const,
       ...(await releaseHold(ctx.deps, ctx.user.userId, input.holdId)),
     })),
+
+  onUpdate: publicProcedure
+    .input(c.SeatUpdatesInputSchema)
+    .subscription(({ ctx, input, signal }) =>
+      seatUpdates(ctx.deps, input.showtimeId, input.lastEventId, signal),
+    ),
 
   availability: publicProcedure
     .meta(c.getAvailability.meta)
