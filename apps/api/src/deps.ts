@@ -78,7 +78,7 @@ export async function buildDeps(
     redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
     await redis.connect();
   }
-  const prefix = options.redisKeyPrefix ?? "boxoffice:";
+  const prefix = options.redisKeyPrefix ?? config.redisPrefix;
   const onRedisError = (err: Error) => logger.warn({ err: err.message }, "redis unavailable");
   const bus = redis ? await redisSeatBus(redis, `${prefix}seats`, onRedisError) : inProcessSeatBus();
   const producer = redis
@@ -127,7 +127,7 @@ export async function buildDeps(
     ),
     sms,
     rateLimiter: redis
-      ? redisRateLimiter(redis, options.redisKeyPrefix ?? "boxoffice:", (err) =>
+      ? redisRateLimiter(redis, prefix, (err) =>
           logger.warn({ err: err.message }, "rate limiter unavailable: letting the request through"),
         )
       : memoryRateLimiter(clock),

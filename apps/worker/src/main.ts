@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from "@boxoffice/core";
+import { ConfigError, createLogger, loadConfig, redisSeatBus } from "@boxoffice/core";
 import { createDb, runMigrations } from "@boxoffice/db";
 import { Redis } from "ioredis";
 import { startWorker } from "./worker.ts";
@@ -35,7 +35,16 @@ const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error"));
 await redis.ping();
 
-const worker = await startWorker({ connection: redis, db: dbHandle.db, logger });
+const bus = await redisSeatBus(redis, `${config.redisPrefix}seats`, (err) =>
+  logger.warn({ err: err.message }, "seat bus error"),
+);
+const worker = await startWorker({
+  connection: redis,
+  db: dbHandle.db,
+  bus,
+  logger,
+  prefix: config.redisPrefix,
+});
 logger.info({ queues: worker.queues }, "worker ready");
 
 let stopping = false;
@@ -52,6 +61,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     }, config.shutdownTimeoutMs);
     worker
       .close()
+      .then(() => bus.close())
       .then(() => redis.quit())
       .then(() => dbHandle.close())
       .then(() => {

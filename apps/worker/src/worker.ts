@@ -1,24 +1,53 @@
-import type { Logger } from "@boxoffice/core";
+import {
+  EXPIRE_HOLD_JOB,
+  HOLDS_QUEUE,
+  type Logger,
+  type SeatBus,
+  SWEEP_JOB,
+  sweepExpiredHolds,
+  systemClock,
+} from "@boxoffice/core";
 import type { Database } from "@boxoffice/db";
-import { type Job, Worker } from "bullmq";
+import { type Job, Queue, Worker } from "bullmq";
 import type { Redis } from "ioredis";
-
-export const QUEUE_NAME = "boxoffice";
 
 export interface WorkerDeps {
   connection: Redis;
   db: Database;
+  bus: SeatBus;
   logger: Logger;
+  prefix: string;
 }
 
+/** How often the scheduler sweeps lapsed holds, whatever the per-hold delayed jobs did. */
+export const SWEEP_EVERY_MS = 60_000;
+
 /**
- * One BullMQ worker on the `boxoffice` queue. Job handlers arrive with the seat-holds and notifications
- * issues; until then a job nobody handles fails loudly rather than vanishing.
+ * BullMQ workers for the hold-expiry queue: a job scheduler sweeps every minute, and each hold's
+ * delayed job (added by the API at its expiry) runs the same idempotent sweep so seats are announced
+ * free promptly. Failed jobs retry with exponential backoff (set where the jobs are added).
  */
 export async function startWorker(deps: WorkerDeps) {
-  const handlers = new Map<string, (job: Job) => Promise<unknown>>();
+  const bullPrefix = `${deps.prefix}bull`;
+  const sweep = async (job: Job) => {
+    const result = await sweepExpiredHolds({ db: deps.db, clock: systemClock, bus: deps.bus });
+    if (result.seats > 0 || result.holds > 0) {
+      deps.logger.info({ job: job.name, ...result }, "lapsed holds swept");
+    }
+    return result;
+  };
+  const handlers = new Map<string, (job: Job) => Promise<unknown>>([
+    [SWEEP_JOB, sweep],
+    [EXPIRE_HOLD_JOB, sweep],
+  ]);
+  const queue = new Queue(HOLDS_QUEUE, { connection: deps.connection.duplicate(), prefix: bullPrefix });
+  await queue.upsertJobScheduler(
+    "sweep-expired-holds-every-minute",
+    { every: SWEEP_EVERY_MS },
+    { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
   const worker = new Worker(
-    QUEUE_NAME,
+    HOLDS_QUEUE,
     async (job) => {
       const handler = handlers.get(job.name);
       if (!handler) {
@@ -26,14 +55,17 @@ export async function startWorker(deps: WorkerDeps) {
       }
       return handler(job);
     },
-    { connection: deps.connection.duplicate(), autorun: true },
+    { connection: deps.connection.duplicate(), prefix: bullPrefix, concurrency: 2 },
   );
   worker.on("failed", (job, err) =>
     deps.logger.warn({ job: job?.name, id: job?.id, err: err.message }, "job failed"),
   );
   await worker.waitUntilReady();
   return {
-    queues: [QUEUE_NAME],
-    close: () => worker.close(),
+    queues: [HOLDS_QUEUE],
+    close: async () => {
+      await worker.close();
+      await queue.close();
+    },
   };
 }

@@ -34,6 +34,10 @@ const EnvSchema = z.object({
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
   DATA_DIR: z.string().min(1).default("./data"),
   REDIS_URL: optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]{1,40}$/, { error: "must be 1-40 letters, digits, dots, colons or dashes" })
+    .default("boxoffice:"),
   JWT_ACCESS_SECRET: z.string().optional(),
   JWT_REFRESH_SECRET: z.string().optional(),
   ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
@@ -65,6 +69,8 @@ export interface Config {
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Every Redis key and channel starts with this, so deployments can share one Redis. */
+  redisPrefix: string;
   jwtAccessSecret: string;
   jwtRefreshSecret: string;
   accessTokenTtlSeconds: number;
@@ -160,6 +166,7 @@ export function loadConfig(
       databaseUrl: e.DATABASE_URL,
       dataDir: e.DATA_DIR,
       redisUrl: e.REDIS_URL,
+      redisPrefix: e.REDIS_PREFIX,
       jwtAccessSecret,
       jwtRefreshSecret,
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,

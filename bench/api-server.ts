@@ -1,0 +1,82 @@
+/**
+ * The API under test, started by bench/holds.ts in a process of its own so that the load generator
+ * does not share its event loop. It is the production wiring (buildDeps + startServer, NODE_ENV
+ * production) over the bench's schema, with the hold and auth rate limits off.
+ */
+import { randomBytes } from "node:crypto";
+import { buildDeps } from "../apps/api/src/deps.ts";
+import { type RunningServer, startServer } from "../apps/api/src/server.ts";
+import { createLogger, loadConfig } from "../packages/core/src/index.ts";
+import { createDb } from "../packages/db/src/index.ts";
+import type { FromServer, ToServer } from "./lib/ipc.ts";
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) {
+    throw new Error(`${name} is not set: this process is started by bench/holds.ts`);
+  }
+  return value;
+}
+
+function send(message: FromServer): void {
+  process.send?.(message);
+}
+
+async function start(): Promise<RunningServer> {
+  const url = required("BENCH_DATABASE_URL");
+  const schema = required("BENCH_SCHEMA");
+  const { config } = loadConfig({
+    NODE_ENV: "production",
+    DATABASE_URL: url,
+    REDIS_URL: process.env.REDIS_URL,
+    JWT_ACCESS_SECRET: randomBytes(32).toString("hex"),
+    JWT_REFRESH_SECRET: randomBytes(32).toString("hex"),
+    RATE_LIMIT_HOLDS_PER_MIN: "0",
+    RATE_LIMIT_AUTH_PER_MIN: "0",
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
+    SHUTDOWN_TIMEOUT_MS: "2000",
+  });
+  // What buildDeps would open from DATABASE_URL, plus the search path that isolates the bench's schema.
+  const dbHandle = await createDb({
+    kind: "postgres",
+    url,
+    searchPath: `${schema},public`,
+    poolSize: Number(required("BENCH_POOL_SIZE")),
+  });
+  const deps = await buildDeps(config, createLogger(config.logLevel), {
+    dbHandle,
+    redisKeyPrefix: `bench:${randomBytes(6).toString("hex")}:`,
+  });
+  return startServer(deps, 0, "127.0.0.1");
+}
+
+let server: RunningServer | undefined;
+let stopping = false;
+
+async function stop(): Promise<void> {
+  if (stopping) {
+    return;
+  }
+  stopping = true;
+  await server?.close().catch((err: unknown) => console.error("api-server: close failed", err));
+  process.exit(0);
+}
+
+process.on("message", (message: ToServer) => {
+  if (message.type === "cpu") {
+    const usage = process.cpuUsage();
+    send({ type: "cpu", id: message.id, micros: usage.user + usage.system });
+  } else if (message.type === "stop") {
+    void stop();
+  }
+});
+// If the bench dies, so does this process: no orphan server holding connections to the schema.
+process.on("disconnect", () => void stop());
+
+try {
+  server = await start();
+  send({ type: "ready", url: server.url });
+} catch (err) {
+  send({ type: "failed", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exit(1);
+}

@@ -1,0 +1,131 @@
+import type { Pool } from "./pg.ts";
+
+/** What a client was told: a 201 with this hold, in the order that user's requests were answered. */
+export interface HeldRecord {
+  userId: string;
+  holdId: string;
+  seatIds: string[];
+}
+
+/** A 409: the seats the client asked for and the ones the answer named as taken. */
+export interface TakenRecord {
+  requested: string[];
+  named: string[];
+}
+
+interface HoldRow {
+  id: string;
+  user_id: string;
+  status: string;
+  seat_ids: string[];
+  expires_at: Date;
+}
+
+const sameSeats = (a: string[], b: string[]) => [...a].sort().join(",") === [...b].sort().join(",");
+
+/** Database-side checks of one showtime's seats; each returns the problems it found. */
+async function databaseProblems(pool: Pool, showtimeId: string): Promise<string[]> {
+  const problems: string[] = [];
+  const [counts] = (
+    await pool.query<{ n: number; d: number }>(
+      "SELECT count(*)::int AS n, count(DISTINCT seat_id)::int AS d FROM seat_claims WHERE showtime_id = $1",
+      [showtimeId],
+    )
+  ).rows;
+  if (!counts || counts.n !== counts.d) {
+    problems.push(`seat claimed twice: ${counts?.n} claim rows for ${counts?.d} distinct seats`);
+  }
+  const stray = await pool.query<{ seat_id: string }>(
+    `SELECT c.seat_id FROM seat_claims c LEFT JOIN holds h ON h.id = c.hold_id
+     WHERE c.showtime_id = $1 AND (h.id IS NULL OR h.status <> 'active')`,
+    [showtimeId],
+  );
+  if (stray.rows.length > 0) {
+    problems.push(`${stray.rows.length} claims belong to no active hold (e.g. ${stray.rows[0]?.seat_id})`);
+  }
+  const mismatched = await pool.query<{ id: string }>(
+    `SELECT h.id FROM holds h WHERE h.showtime_id = $1 AND h.status = 'active'
+     AND (SELECT array_agg(x ORDER BY x) FROM unnest(h.seat_ids) x)
+       IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c WHERE c.hold_id = h.id)`,
+    [showtimeId],
+  );
+  if (mismatched.rows.length > 0) {
+    problems.push(`${mismatched.rows.length} active holds whose claims differ from their seats`);
+  }
+  const doubled = await pool.query(
+    `SELECT user_id FROM holds WHERE showtime_id = $1 AND status = 'active'
+     GROUP BY user_id HAVING count(*) > 1`,
+    [showtimeId],
+  );
+  if (doubled.rows.length > 0) {
+    problems.push(`${doubled.rows.length} users with more than one active hold`);
+  }
+  return problems;
+}
+
+/**
+ * Each 201 is in the database with its seats; a user's last 201 is the live hold (its seats claimed,
+ * checked above) and the earlier ones were replaced by it; no live hold exists that nobody was told of.
+ */
+function answerProblems(rows: HoldRow[], held: HeldRecord[], now: Date): string[] {
+  const problems: string[] = [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const lastOfUser = new Map<string, string>();
+  for (const record of held) {
+    lastOfUser.set(record.userId, record.holdId);
+  }
+  let missing = 0;
+  let wrong = 0;
+  for (const record of held) {
+    const row = byId.get(record.holdId);
+    if (!row) {
+      missing += 1;
+      continue;
+    }
+    const lapsed = row.expires_at <= now;
+    const expected = lastOfUser.get(record.userId) === record.holdId ? "active" : "replaced";
+    const statusOk = row.status === expected || (lapsed && row.status !== "replaced");
+    if (row.user_id !== record.userId || !sameSeats(row.seat_ids, record.seatIds) || !statusOk) {
+      wrong += 1;
+    }
+  }
+  if (missing > 0) {
+    problems.push(`${missing} holds answered 201 are not in the database`);
+  }
+  if (wrong > 0) {
+    problems.push(`${wrong} holds answered 201 have the wrong user, seats or status`);
+  }
+  const told = new Set(held.map((record) => record.holdId));
+  const unannounced = rows.filter((row) => row.status === "active" && !told.has(row.id)).length;
+  if (unannounced > 0) {
+    problems.push(`${unannounced} active holds were never answered 201`);
+  }
+  return problems;
+}
+
+function takenProblems(taken: TakenRecord[]): string[] {
+  const bad = taken.filter(
+    (t) => t.named.length === 0 || !t.named.every((seat) => t.requested.includes(seat)),
+  ).length;
+  return bad > 0 ? [`${bad} answers of 409 named no seat or a seat that was not asked for`] : [];
+}
+
+/** Every problem found with one showtime after a race over it; empty means the invariant held. */
+export async function checkInvariant(
+  pool: Pool,
+  showtimeId: string,
+  held: HeldRecord[],
+  taken: TakenRecord[],
+): Promise<string[]> {
+  const rows = (
+    await pool.query<HoldRow>(
+      "SELECT id, user_id, status, seat_ids, expires_at FROM holds WHERE showtime_id = $1",
+      [showtimeId],
+    )
+  ).rows;
+  return [
+    ...(await databaseProblems(pool, showtimeId)),
+    ...answerProblems(rows, held, new Date()),
+    ...takenProblems(taken),
+  ];
+}

@@ -1,0 +1,107 @@
+import { type ChildProcess, fork } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FromServer, ToServer } from "./ipc.ts";
+
+export interface ServerProcess {
+  url: string;
+  /** CPU time (user + system) the API process has used so far, in microseconds. */
+  cpuMicros(): Promise<number>;
+  /** Lines of the API log at level error or worse (pino level >= 50). */
+  errorLines(limit: number): string[];
+  stop(): Promise<void>;
+}
+
+export interface ServerOptions {
+  databaseUrl: string;
+  schema: string;
+  poolSize: number;
+  logLevel: string;
+}
+
+const SERVER_ENTRY = fileURLToPath(new URL("../api-server.ts", import.meta.url));
+
+/**
+ * Forks bench/api-server.ts with this process's own loader flags (tsx's), its log going to a
+ * temporary file: read only when something failed, so the bench pays nothing to consume it.
+ */
+export async function spawnApiServer(options: ServerOptions): Promise<ServerProcess> {
+  const logFile = join(tmpdir(), `boxoffice-bench-api-${process.pid}.log`);
+  const logFd = openSync(logFile, "w");
+  const child = fork(SERVER_ENTRY, [], {
+    execArgv: process.execArgv,
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: options.databaseUrl,
+      BENCH_SCHEMA: options.schema,
+      BENCH_POOL_SIZE: String(options.poolSize),
+      BENCH_LOG_LEVEL: options.logLevel,
+    },
+    stdio: ["ignore", logFd, "inherit", "ipc"],
+  });
+  closeSync(logFd);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    const url = await waitForReady(child);
+    return handle(child, url, logFile, exited);
+  } catch (err) {
+    child.kill("SIGKILL");
+    rmSync(logFile, { force: true });
+    throw err;
+  }
+}
+
+function waitForReady(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the API process did not start within 60 s")), 60_000);
+    child.on("message", (message: FromServer) => {
+      if (message.type === "ready") {
+        clearTimeout(timer);
+        resolve(message.url);
+      } else if (message.type === "failed") {
+        clearTimeout(timer);
+        reject(new Error(`the API process failed to start:\n${message.message}`));
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the API process exited (code ${code}) before it was ready`));
+    });
+  });
+}
+
+function handle(child: ChildProcess, url: string, logFile: string, exited: Promise<void>): ServerProcess {
+  let nextId = 0;
+  const waiting = new Map<number, (micros: number) => void>();
+  child.on("message", (message: FromServer) => {
+    if (message.type === "cpu") {
+      waiting.get(message.id)?.(message.micros);
+      waiting.delete(message.id);
+    }
+  });
+  const send = (message: ToServer) => child.connected && child.send(message);
+  return {
+    url,
+    cpuMicros() {
+      const id = nextId++;
+      return new Promise((resolve) => {
+        waiting.set(id, resolve);
+        send({ type: "cpu", id });
+      });
+    },
+    errorLines(limit) {
+      const lines = readFileSync(logFile, "utf8").split("\n");
+      return lines.filter((line) => /"level":(5|6)\d/.test(line)).slice(0, limit);
+    },
+    async stop() {
+      send({ type: "stop" });
+      // The API drains in-flight requests (its shutdown timeout is 2 s here); past that, force it.
+      const timer = setTimeout(() => child.kill("SIGKILL"), 8_000);
+      await exited;
+      clearTimeout(timer);
+      rmSync(logFile, { force: true });
+    },
+  };
+}

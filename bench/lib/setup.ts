@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import type {
+  Movie,
+  Screen,
+  ScreenLayout,
+  Session,
+  Showtime,
+  Theater,
+} from "../../packages/contracts/src/index.ts";
+import { ensureAdmin, systemClock } from "../../packages/core/src/index.ts";
+import type { Database } from "../../packages/db/src/index.ts";
+import { expectStatus, type JsonClient } from "./http.ts";
+
+export const ROWS = 20;
+export const SEATS_PER_ROW = 25;
+const SCREENS = 4;
+const BASE_PRICE = 20_000;
+/** Far enough apart that a 120-minute film plus cleaning never overlaps the next show on a screen. */
+const SLOT_MS = 3 * 3600_000;
+
+export interface BenchUser {
+  id: string;
+  token: string;
+}
+
+export interface BenchShowtime {
+  id: string;
+  basePrice: number;
+  currency: string;
+}
+
+export interface Fixture {
+  users: BenchUser[];
+  seatIds: string[];
+  warmup: BenchShowtime;
+  low: { api: BenchShowtime[]; raw: BenchShowtime[] };
+  hot: { api: BenchShowtime; raw: BenchShowtime };
+}
+
+/** Rows A..T of 25 plain seats: the API names them A1..T25. */
+export function bigLayout(): ScreenLayout {
+  const labels = Array.from({ length: ROWS }, (_, r) => String.fromCharCode(65 + r));
+  return {
+    rows: labels.map((label) => ({
+      label,
+      seats: Array.from({ length: SEATS_PER_ROW }, (_, i) => ({ number: i + 1 })),
+    })),
+    blocked: [],
+  };
+}
+
+/** Runs `work` over `items` with at most `width` at a time, keeping the results in order. */
+async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += width) {
+    results.push(...(await Promise.all(items.slice(i, i + width).map(work))));
+  }
+  return results;
+}
+
+/** An admin made in the database (there is no API to become one), then signed in over HTTP. */
+async function adminToken(client: JsonClient, db: Database): Promise<string> {
+  const email = `bench-admin-${randomBytes(4).toString("hex")}@example.com`;
+  const password = randomBytes(12).toString("hex");
+  await ensureAdmin({ db, clock: systemClock }, { email, password });
+  return expectStatus<Session>(await client.post("/api/auth/login", { email, password }), 200, "admin login")
+    .accessToken;
+}
+
+async function createCatalog(client: JsonClient, token: string) {
+  const theater = expectStatus<Theater>(
+    await client.post(
+      "/api/admin/theaters",
+      {
+        name: "Bench Cinema",
+        address: { line1: "1 Bench Road", city: "Mumbai", country: "IN" },
+        location: { lat: 19.07, lng: 72.87 },
+        timeZone: "Asia/Kolkata",
+      },
+      token,
+    ),
+    201,
+    "create theater",
+  );
+  const layout = bigLayout();
+  const screens = await inBatches(
+    Array.from({ length: SCREENS }, (_, i) => i),
+    SCREENS,
+    async (i) =>
+      expectStatus<Screen>(
+        await client.post(
+          "/api/admin/screens",
+          { theaterId: theater.id, name: `Screen ${i + 1}`, layout },
+          token,
+        ),
+        201,
+        "create screen",
+      ),
+  );
+  const movie = expectStatus<Movie>(
+    await client.post(
+      "/api/admin/movies",
+      { title: "Bench Movie", runtimeMinutes: 120, genres: ["Drama"], languages: ["English"] },
+      token,
+    ),
+    201,
+    "create movie",
+  );
+  return { theater, screens, movie };
+}
+
+/** `count` showtimes on sale, spread over the screens, starting tomorrow. */
+async function scheduleShowtimes(client: JsonClient, token: string, count: number): Promise<BenchShowtime[]> {
+  const { theater, screens, movie } = await createCatalog(client, token);
+  const firstStart = Date.now() + 24 * 3600_000;
+  const created = await inBatches(
+    Array.from({ length: count }, (_, i) => i),
+    8,
+    async (i) => {
+      const screen = screens[i % screens.length] as Screen;
+      const startAt = new Date(firstStart + Math.floor(i / screens.length) * SLOT_MS).toISOString();
+      const body = {
+        movieId: movie.id,
+        theaterId: theater.id,
+        screenId: screen.id,
+        startAt,
+        language: "English",
+        format: "2D",
+        basePrice: BASE_PRICE,
+      };
+      return expectStatus<Showtime>(
+        await client.post("/api/admin/showtimes", body, token),
+        201,
+        "create showtime",
+      );
+    },
+  );
+  return created.map((s) => ({ id: s.id, basePrice: s.basePrice, currency: s.currency }));
+}
+
+/** Registration hashes with scrypt (tens of ms each), so users are made a few at a time. */
+async function registerUsers(client: JsonClient, count: number): Promise<BenchUser[]> {
+  const tag = randomBytes(4).toString("hex");
+  return inBatches(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (i) => {
+      const body = {
+        email: `bench-${tag}-${i}@example.com`,
+        password: "bench password 1",
+        name: `Bench ${i}`,
+      };
+      const session = expectStatus<Session>(await client.post("/api/auth/register", body), 201, "register");
+      return { id: session.user.id, token: session.accessToken };
+    },
+  );
+}
+
+/**
+ * Everything the phases need, made through the HTTP API as a client would: each measured phase gets
+ * showtimes of its own, so the API and raw-SQL sides both start from empty seat maps.
+ */
+export async function setUp(
+  client: JsonClient,
+  db: Database,
+  options: { users: number; showtimes: number },
+): Promise<Fixture> {
+  const token = await adminToken(client, db);
+  const all = await scheduleShowtimes(client, token, 2 * options.showtimes + 3);
+  const take = (n: number) => all.splice(0, n);
+  const [warmup, hotApi, hotRaw] = take(3) as [BenchShowtime, BenchShowtime, BenchShowtime];
+  const low = { api: take(options.showtimes), raw: take(options.showtimes) };
+  const users = await registerUsers(client, options.users);
+  const seatIds = bigLayout().rows.flatMap((row) =>
+    row.seats.flatMap((seat) => ("number" in seat ? [`${row.label}${seat.number}`] : [])),
+  );
+  return { users, seatIds, warmup, low, hot: { api: hotApi, raw: hotRaw } };
+}
