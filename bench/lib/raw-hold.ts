@@ -61,12 +61,11 @@ export async function rawHold(
 ): Promise<Outcome> {
   const showtime = (await pool.query<ShowtimeRow>(LOAD_SHOWTIME, [showtimeId])).rows[0];
   const now = new Date();
-  if (
-    !showtime ||
-    showtime.status !== "on_sale" ||
-    now >= showtime.sales_close_at ||
-    now >= showtime.end_at
-  ) {
+  if (!showtime) {
+    return { kind: "error", detail: `no showtime ${showtimeId}` };
+  }
+  // assertOnSale and checkSeats: the same checks in the same place, before any transaction.
+  if (showtime.status !== "on_sale" || now >= showtime.sales_close_at || now >= showtime.end_at) {
     return { kind: "error", detail: `showtime ${showtimeId} is not on sale` };
   }
   if (!requested.every((id) => settings.seatIds.has(id))) {

@@ -21,6 +21,7 @@ export * from "./rate-limit/rate-limiter.ts";
 export * from "./seating/index.ts";
 export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
+export * from "./shared/idempotency.ts";
 export * from "./shared/logger.ts";
 export * from "./shared/time.ts";
 export * from "./sms/sms-provider.ts";

@@ -14,6 +14,8 @@ export type TrpcContext = {
   /** The raw `Authorization` header; procedures that need a user verify it (see authedProcedure). */
   authorization: string | undefined;
   refreshCookie: string | undefined;
+  /** `Idempotency-Key` of a request that may be retried safely. */
+  idempotencyKey: string | undefined;
   /** Headers merged into whatever response this request ends in, errors included. */
   resHeaders: Headers;
   user: AccessClaims | null;
@@ -32,6 +34,7 @@ export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
     clientIp: c.var.clientIp,
     authorization: c.req.header("authorization"),
     refreshCookie: getCookie(c, REFRESH_COOKIE),
+    idempotencyKey: c.req.header("idempotency-key"),
     resHeaders,
     user: null,
     rememberSession: (session) => setRefreshCookie(resHeaders, session, secure),

@@ -368,3 +368,52 @@ describe("a theater cannot pull seats out from under people", () => {
     expect((await server.http.get(`/api/showtimes/${show.id}`)).status).toBe(404);
   });
 });
+
+describe("Idempotency-Key on holds", () => {
+  const withKey = (token: string, key: string, body: Record<string, unknown>) =>
+    server.http.request<Hold & ErrorBody>("POST", "/api/seats/hold", {
+      token,
+      body,
+      headers: { "idempotency-key": key },
+    });
+
+  it("retries with the same key, even concurrent ones, get the first answer and make one hold", async () => {
+    const showtimeId = await showtimeFor(server, admin);
+    const user = await registerUser(server);
+    const key = `hold-${crypto.randomUUID()}`;
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => withKey(user.accessToken, key, { showtimeId, seatIds: ["A3", "A4"] })),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const later = await withKey(user.accessToken, key, { showtimeId, seatIds: ["A3", "A4"] });
+    expect(later.body.id).toBe(answers[0]?.body.id);
+    const rows = await server.deps.db.select().from(holds).where(eq(holds.showtimeId, showtimeId));
+    expect(rows).toHaveLength(1);
+  });
+
+  it("the same key with a different request is a 422; a malformed key a 400", async () => {
+    const showtimeId = await showtimeFor(server, admin);
+    const user = await registerUser(server);
+    const key = `hold-${crypto.randomUUID()}`;
+    expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["A3"] })).status).toBe(201);
+    const reused = await withKey(user.accessToken, key, { showtimeId, seatIds: ["A4"] });
+    expect(reused.status).toBe(422);
+    expect(reused.body.error.code).toBe("IDEMPOTENCY_KEY_REUSED");
+    const bad = await withKey(user.accessToken, "spaces are not allowed", { showtimeId, seatIds: ["A4"] });
+    expect(bad.status).toBe(400);
+  });
+
+  it("a key whose first attempt failed runs again on retry", async () => {
+    const showtimeId = await showtimeFor(server, admin);
+    const blocker = await registerUser(server);
+    const user = await registerUser(server);
+    const blocking = await hold(server, blocker.accessToken, { showtimeId, seatIds: ["C4"] });
+    const key = `hold-${crypto.randomUUID()}`;
+    expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] })).status).toBe(409);
+    await server.http.request("DELETE", `/api/seats/hold/${blocking.body.id}`, {
+      token: blocker.accessToken,
+    });
+    expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] })).status).toBe(201);
+  });
+});
