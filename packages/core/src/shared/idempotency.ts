@@ -24,6 +24,17 @@ export async function idempotent<T>(
   work: () => Promise<T>,
   options: { waitMs?: number; status?: number } = {},
 ): Promise<T> {
+  if (!/^[\w.:-]{1,128}$/.test(req.key)) {
+    throw new AppError("VALIDATION_FAILED", "Invalid Idempotency-Key header", {
+      issues: [
+        {
+          path: "Idempotency-Key",
+          message: "must be 1-128 letters, digits, dots, colons or dashes",
+          code: "custom",
+        },
+      ],
+    });
+  }
   const requestHash = createHash("sha256").update(JSON.stringify(req.request)).digest("hex");
   const where = and(
     eq(idempotencyKeys.userId, req.userId),

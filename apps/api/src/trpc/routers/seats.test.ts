@@ -15,7 +15,8 @@ import {
 let server: TestServer;
 let admin: string;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Hundreds of holds from one address: the per-minute hold limit is tested on its own server below.
+  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
   admin = (await registerAdmin(server)).accessToken;
 });
 afterAll(async () => {
@@ -415,5 +416,45 @@ describe("Idempotency-Key on holds", () => {
       token: blocker.accessToken,
     });
     expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] })).status).toBe(201);
+  });
+});
+
+describe("hold rate limits", () => {
+  let limited: TestServer;
+  let limitedAdmin: string;
+  beforeAll(async () => {
+    limited = await startTestServer({ config: { rateLimitHoldsPerMin: 3, trustProxy: true } });
+    limitedAdmin = (await registerAdmin(limited)).accessToken;
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it("count per user and per address: past RATE_LIMIT_HOLDS_PER_MIN a 429 with Retry-After, and nothing held", async () => {
+    const showtimeId = await showtimeFor(limited, limitedAdmin);
+    const user = await registerUser(limited);
+    const from = (ip: string, token: string, seatIds: string[]) =>
+      limited.http.request<ErrorBody>("POST", "/api/seats/hold", {
+        token,
+        body: { showtimeId, seatIds },
+        headers: { "x-forwarded-for": ip },
+      });
+    // One user hopping between addresses is still one user.
+    const statuses = [];
+    for (const ip of ["10.1.0.1", "10.1.0.2", "10.1.0.3", "10.1.0.4"]) {
+      statuses.push((await from(ip, user.accessToken, ["A3"])).status);
+    }
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    // One address with many users is still one address.
+    const crowd = await Promise.all([1, 2, 3, 4].map(() => registerUser(limited)));
+    const crowdStatuses = [];
+    for (const [i, member] of crowd.entries()) {
+      crowdStatuses.push((await from("10.2.0.1", member.accessToken, [`C${i + 1}`])).status);
+    }
+    expect(crowdStatuses).toEqual([201, 201, 201, 429]);
+    const blocked = await from("10.2.0.1", crowd[3]!.accessToken, ["C4"]);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    const map = await availability(limited, showtimeId);
+    expect(map.body.seats.find((s) => s.id === "C4")?.status).toBe("available");
   });
 });

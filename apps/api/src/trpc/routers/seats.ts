@@ -1,5 +1,5 @@
 import * as c from "@boxoffice/contracts";
-import { AppError, holdSeats, idempotent, refreshHold, releaseHold } from "@boxoffice/core";
+import { holdSeats, idempotent, refreshHold, releaseHold } from "@boxoffice/core";
 import { seatUpdates } from "../../realtime/seat-updates.ts";
 import { authedProcedure, publicProcedure, rateLimitPerUser, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
@@ -14,28 +14,11 @@ export const seatsRouter = router({
     .mutation(({ ctx, input }) => {
       const hold = () => holdSeats(ctx.deps, ctx.user.userId, input);
       const key = ctx.idempotencyKey;
-      if (key === undefined) {
-        return hold();
-      }
-      if (!/^[\w.:-]{1,128}$/.test(key)) {
-        throw new AppError("VALIDATION_FAILED", "Invalid Idempotency-Key", {
-          issues: [
-            {
-              path: "Idempotency-Key",
-              message: "must be 1-128 letters, digits, dots, colons or dashes",
-              code: "custom",
-            },
-          ],
-        });
-      }
-      return idempotent(
-        ctx.deps,
-        { userId: ctx.user.userId, scope: "seats.hold", key, request: input },
-        hold,
-        {
-          status: 201,
-        },
-      );
+      return key === undefined
+        ? hold()
+        : idempotent(ctx.deps, { userId: ctx.user.userId, scope: "seats.hold", key, request: input }, hold, {
+            status: 201,
+          });
     }),
 
   refresh: authedProcedure
