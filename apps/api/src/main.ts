@@ -1,4 +1,4 @@
-import { DEMO_ACCOUNTS } from "@boxoffice/core";
+import { DEMO_ACCOUNTS, exitOnSignals } from "@boxoffice/core";
 import { loadConfigOrExit, prepare } from "./bootstrap.ts";
 import { startServer } from "./server.ts";
 
@@ -23,23 +23,4 @@ if (config.env !== "production" && config.seedDemoData) {
   );
 }
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, "shutting down: finishing in-flight requests");
-    server.close().then(
-      () => {
-        logger.info("stopped cleanly");
-        process.exit(0);
-      },
-      (err: unknown) => {
-        logger.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  });
-}
+exitOnSignals(logger, () => server.close(), { timeoutMs: config.shutdownTimeoutMs, what: "boxoffice API" });

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig, redisSeatBus } from "@boxoffice/core";
+import { ConfigError, createLogger, exitOnSignals, loadConfig, redisSeatBus } from "@boxoffice/core";
 import { createDb, runMigrations } from "@boxoffice/db";
 import { Redis } from "ioredis";
 import { startWorker } from "./worker.ts";
@@ -47,31 +47,13 @@ const worker = await startWorker({
 });
 logger.info({ queues: worker.queues }, "worker ready");
 
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) {
-      return;
-    }
-    stopping = true;
-    logger.info({ signal }, "worker shutting down: letting running jobs finish");
-    const timer = setTimeout(() => {
-      logger.error("shutdown timed out");
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    worker
-      .close()
-      .then(() => bus.close())
-      .then(() => redis.quit())
-      .then(() => dbHandle.close())
-      .then(() => {
-        clearTimeout(timer);
-        logger.info("worker stopped cleanly");
-        process.exit(0);
-      })
-      .catch((err: unknown) => {
-        logger.error({ err }, "worker shutdown failed");
-        process.exit(1);
-      });
-  });
-}
+exitOnSignals(
+  logger,
+  async () => {
+    await worker.close();
+    await bus.close();
+    await redis.quit();
+    await dbHandle.close();
+  },
+  { timeoutMs: config.shutdownTimeoutMs, what: "worker" },
+);

@@ -23,6 +23,7 @@ export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
 export * from "./shared/idempotency.ts";
 export * from "./shared/logger.ts";
+export * from "./shared/shutdown.ts";
 export * from "./shared/time.ts";
 export * from "./sms/sms-provider.ts";
 export * from "./users/ensure-admin.ts";
