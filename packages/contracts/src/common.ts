@@ -69,10 +69,15 @@ export const LocalDateSchema = z
   );
 
 /** An instant with an explicit offset, such as 2026-11-24T18:30:00+05:30 or 2026-11-24T13:00:00Z. */
-export const InstantSchema = z.iso.datetime({
-  offset: true,
-  error: "must be an ISO 8601 date-time with an offset",
-});
+export const InstantSchema = z.iso
+  .datetime({ offset: true, error: "must be an ISO 8601 date-time with an offset" })
+  .refine(
+    (value) => {
+      const year = new Date(value).getUTCFullYear();
+      return year >= 2000 && year <= 2100;
+    },
+    { error: "must be between the years 2000 and 2100" },
+  );
 
 export const TimeZoneSchema = z.string().refine(
   (tz) => {

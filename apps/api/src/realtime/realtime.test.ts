@@ -107,3 +107,31 @@ describe("live seat updates", () => {
     await expect(joinSocketIo(server.url, "not-a-uuid")).rejects.toThrow(/VALIDATION_FAILED/);
   });
 });
+
+describe("events arriving out of order (as across processes)", () => {
+  it("are never skipped silently: a gap becomes a resync, and a late older event is dropped", async () => {
+    const showtimeId = await showtime();
+    const sse = subscribeSse(server.url, showtimeId);
+    await sse.ready;
+    try {
+      const at = (version: number) => ({
+        showtimeId,
+        version,
+        seats: [{ seatId: "A1", status: "held" as const }],
+      });
+      await server.deps.bus.publish(at(4));
+      await sse.inbox.waitFor((e) => e.version === 4);
+      await server.deps.bus.publish(at(6));
+      await server.deps.bus.publish(at(5));
+      await server.deps.bus.publish(at(7));
+      await sse.inbox.waitFor((e) => e.version === 7);
+      expect(sse.inbox.events.map((e) => [e.version, Boolean(e.resync)])).toEqual([
+        [4, false],
+        [6, true],
+        [7, false],
+      ]);
+    } finally {
+      sse.close();
+    }
+  });
+});

@@ -52,12 +52,18 @@ export async function* seatUpdates(
         wake = undefined;
         continue;
       }
-      // Replayed already, or older than what the client has.
+      // Replayed already, or older than what the client has (a resync covered it).
       if (last !== undefined && event.version <= last) {
         continue;
       }
+      // Events from several processes can arrive out of order: never skip one silently. A gap means the
+      // client must refetch; the id moves on so a reconnect does not replay what the refetch covers.
+      const gap = last !== undefined && event.version !== last + 1;
       last = event.version;
-      yield tracked(String(event.version), event);
+      yield tracked(
+        String(event.version),
+        gap ? { showtimeId, version: event.version, seats: [], resync: true } : event,
+      );
     }
   } finally {
     unsubscribe();

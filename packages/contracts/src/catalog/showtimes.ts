@@ -60,6 +60,9 @@ export const ShowtimeSchema = z
     seatTypePrices: SeatTypePricesSchema,
     pricingRules: z.array(PricingRuleSchema),
     status: ShowtimeStatusSchema,
+    noOrphanSeats: z
+      .boolean()
+      .meta({ description: "Holds may not leave a single empty seat between taken ones" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -132,6 +135,7 @@ const showtimeFields = {
   seatTypePrices: SeatTypePricesSchema,
   pricingRules: z.array(PricingRuleSchema).max(20),
   status: ShowtimeStatusSchema,
+  noOrphanSeats: z.boolean(),
 };
 
 export const ShowtimeInputSchema = z.strictObject({
@@ -146,6 +150,7 @@ export const ShowtimeInputSchema = z.strictObject({
   seatTypePrices: showtimeFields.seatTypePrices.default({}),
   pricingRules: showtimeFields.pricingRules.default([]),
   status: z.enum(["scheduled", "on_sale"]).default("on_sale"),
+  noOrphanSeats: showtimeFields.noOrphanSeats.default(false),
 });
 export type ShowtimeInput = z.infer<typeof ShowtimeInputSchema>;
 

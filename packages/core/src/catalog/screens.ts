@@ -1,7 +1,9 @@
 import type { Screen, ScreenInput, ScreenPatch } from "@boxoffice/contracts";
 import { type Database, PG_UNIQUE_VIOLATION, pgErrorOf, screens, showtimes } from "@boxoffice/db";
-import { count, eq } from "drizzle-orm";
+import { asc, count, eq } from "drizzle-orm";
+import type { SeatBus } from "../seating/bus.ts";
 import { countLiveClaims } from "../seating/live-claims.ts";
+import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { findScreen, findTheater } from "./find.ts";
@@ -45,17 +47,26 @@ export async function createScreen(deps: Deps, input: ScreenInput): Promise<Scre
   }
 }
 
-export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Screen> {
+/**
+ * Renames a screen or replaces its layout. A layout cannot change under held or sold seats (409); when it
+ * does change, every showtime of the screen gets a new seat version and a `resync` event, so cached maps
+ * and live clients drop the old seats.
+ */
+export async function updateScreen(deps: Deps & { bus?: SeatBus }, input: ScreenPatch): Promise<Screen> {
+  let changed: Array<{ showtimeId: string; version: number }> = [];
+  let screen: Screen;
   try {
-    return await deps.db.transaction(async (tx) => {
-      const screen = await findScreen(tx, input.id);
+    screen = await deps.db.transaction(async (tx) => {
+      const current = await findScreen(tx, input.id);
       if (input.layout) {
-        // Lock the screen's showtimes first, so no hold can slip in between this check and the update.
+        // Lock the screen's showtimes (in id order, as any other admin would) so no hold slips in between
+        // this check and the update: holds take the same rows' lock first.
         const ids = (
           await tx
             .select({ id: showtimes.id })
             .from(showtimes)
-            .where(eq(showtimes.screenId, screen.id))
+            .where(eq(showtimes.screenId, current.id))
+            .orderBy(asc(showtimes.id))
             .for("update")
         ).map((r) => r.id);
         const inUse = await countLiveClaims(tx, ids, deps.clock.now());
@@ -68,6 +79,10 @@ export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Scre
             },
           );
         }
+        changed = [];
+        for (const showtimeId of ids) {
+          changed.push({ showtimeId, version: await bumpSeatVersion(tx, showtimeId) });
+        }
       }
       const [row] = await tx
         .update(screens)
@@ -76,7 +91,7 @@ export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Scre
           ...(input.layout ? { layout: input.layout, seatCount: countSeats(input.layout) } : {}),
           updatedAt: deps.clock.now(),
         })
-        .where(eq(screens.id, screen.id))
+        .where(eq(screens.id, current.id))
         .returning();
       if (!row) {
         throw new AppError("NOT_FOUND", "No such screen", { field: "id", id: input.id });
@@ -86,6 +101,10 @@ export async function updateScreen(deps: Deps, input: ScreenPatch): Promise<Scre
   } catch (err) {
     throw nameTaken(err) ?? err;
   }
+  for (const { showtimeId, version } of changed) {
+    await deps.bus?.publish({ showtimeId, version, seats: [], resync: true });
+  }
+  return screen;
 }
 
 export async function deleteScreen(deps: Deps, id: string): Promise<void> {

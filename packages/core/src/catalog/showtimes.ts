@@ -123,6 +123,7 @@ export async function createShowtime(deps: Deps, input: ShowtimeInput): Promise<
         seatTypePrices: input.seatTypePrices,
         pricingRules: input.pricingRules,
         status: input.status,
+        noOrphanSeats: input.noOrphanSeats,
         createdAt: now,
         updatedAt: now,
       })

@@ -15,7 +15,24 @@ import { toTheater } from "./to-dto.ts";
 type Deps = { db: Database; clock: Clock };
 type ListInput = z.output<typeof listTheatersContract.input>;
 
+/**
+ * The zone must be one PostgreSQL knows too: date filters run `AT TIME ZONE` in SQL, and a zone only the
+ * JavaScript side accepts would break every search that touches the theater.
+ */
+async function assertZoneKnownToDatabase(db: Database, timeZone: string): Promise<void> {
+  try {
+    await db.execute(sql`select now() at time zone ${timeZone}`);
+  } catch {
+    throw new AppError("VALIDATION_FAILED", "Invalid input: timeZone", {
+      issues: [
+        { path: "timeZone", message: `time zone ${timeZone} is not known to the database`, code: "custom" },
+      ],
+    });
+  }
+}
+
 export async function createTheater(deps: Deps, input: TheaterInput): Promise<Theater> {
+  await assertZoneKnownToDatabase(deps.db, input.timeZone);
   const now = deps.clock.now();
   const [row] = await deps.db
     .insert(theaters)
@@ -39,6 +56,9 @@ export async function createTheater(deps: Deps, input: TheaterInput): Promise<Th
 
 export async function updateTheater(deps: Deps, input: TheaterPatch): Promise<Theater> {
   const { id, location, ...rest } = input;
+  if (rest.timeZone) {
+    await assertZoneKnownToDatabase(deps.db, rest.timeZone);
+  }
   const [row] = await deps.db
     .update(theaters)
     .set({

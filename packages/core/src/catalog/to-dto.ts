@@ -66,6 +66,7 @@ export function toShowtime(row: ShowtimeRow): Showtime {
     seatTypePrices: row.seatTypePrices as Showtime["seatTypePrices"],
     pricingRules: row.pricingRules as Showtime["pricingRules"],
     status: row.status,
+    noOrphanSeats: row.noOrphanSeats,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };

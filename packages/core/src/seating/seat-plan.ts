@@ -41,8 +41,18 @@ export interface ShowtimeForSale {
   plan: SeatPlan;
 }
 
-export async function loadShowtimeForSale(db: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
-  const [row] = await db
+/**
+ * Reads the showtime with its seat plan. With `lock`, the showtime row is locked FOR NO KEY UPDATE: every
+ * transaction that changes this showtime's seats (hold, release, refresh, sweep) takes that lock first,
+ * so they run one at a time per showtime, never deadlock, see each other's commits, and wait for (or are
+ * waited on by) an admin cancelling, rescheduling, re-laying-out or deleting it.
+ */
+export async function loadShowtimeForSale(
+  db: DbOrTx,
+  showtimeId: string,
+  options: { lock?: boolean } = {},
+): Promise<ShowtimeForSale> {
+  const query = db
     .select({
       id: showtimes.id,
       status: showtimes.status,
@@ -60,6 +70,7 @@ export async function loadShowtimeForSale(db: DbOrTx, showtimeId: string): Promi
     .from(showtimes)
     .innerJoin(screens, eq(screens.id, showtimes.screenId))
     .where(eq(showtimes.id, showtimeId));
+  const [row] = options.lock ? await query.for("no key update", { of: showtimes }) : await query;
   if (!row) {
     throw new AppError("NOT_FOUND", "No such showtime", { field: "showtimeId", id: showtimeId });
   }

@@ -1,4 +1,4 @@
-import { holds, seatClaims } from "@boxoffice/db";
+import { holds, seatClaims, showtimes } from "@boxoffice/db";
 import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
 import type { SeatingDeps } from "./deps.ts";
 import { bumpSeatVersion } from "./manage-hold.ts";
@@ -6,7 +6,7 @@ import { bumpSeatVersion } from "./manage-hold.ts";
 /**
  * Tidies lapsed holds and announces their seats free. Reads and holds already ignore lapsed claims, so
  * this only cleans up and tells live clients; running it twice, or concurrently, is harmless. Each
- * showtime is swept in its own short transaction, taking locks in the same order a hold does.
+ * showtime is swept in its own short transaction, taking the showtime lock first as a hold does.
  */
 export async function sweepExpiredHolds(
   deps: Pick<SeatingDeps, "db" | "clock" | "bus">,
@@ -21,6 +21,15 @@ export async function sweepExpiredHolds(
   let seats = 0;
   for (const { showtimeId } of due) {
     const outcome = await deps.db.transaction(async (tx) => {
+      // The showtime lock first, as every seat-changing transaction takes it.
+      const [locked] = await tx
+        .select({ id: showtimes.id })
+        .from(showtimes)
+        .where(eq(showtimes.id, showtimeId))
+        .for("no key update");
+      if (!locked) {
+        return undefined;
+      }
       const freed = await tx
         .delete(seatClaims)
         .where(

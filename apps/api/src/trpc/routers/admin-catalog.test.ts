@@ -323,6 +323,32 @@ describe("bad input is refused with the field, and nothing is written", () => {
     expect(issuePaths(money.body).sort()).toEqual(["posterUrl", "runtimeMinutes"]);
   });
 
+  it("a time zone the database does not know is refused, so date searches keep working", async () => {
+    const before = await catalogCounts();
+    const res = await server.http.post<ErrorBody>(
+      "/api/admin/theaters",
+      theaterInput({ timeZone: "US/Pacific-New" }),
+      admin,
+    );
+    expect(res.status).toBe(400);
+    expect(issuePaths(res.body)).toEqual(["timeZone"]);
+    expect(await catalogCounts()).toEqual(before);
+  });
+
+  it("instants outside 2000-2100 are refused before they reach the database", async () => {
+    const { theater, screen, movie } = await createCatalog(server, admin);
+    const ids = { theaterId: theater.id, screenId: screen.id, movieId: movie.id };
+    for (const startAt of ["0000-01-01T00:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]) {
+      const res = await server.http.post<ErrorBody>(
+        "/api/admin/showtimes",
+        { ...ids, startAt, language: "English", format: "2D", basePrice: 100 },
+        admin,
+      );
+      expect(res.status, startAt).toBe(400);
+      expect(issuePaths(res.body)).toEqual(["startAt"]);
+    }
+  });
+
   it("a non-admin calling admin routes is a 403, and an anonymous caller a 401", async () => {
     const user = await registerUser(server);
     const before = await catalogCounts();

@@ -163,8 +163,9 @@ describe("holding seats", () => {
       admin,
       { theaterId: theater.id, screenId: screen.body.id, movieId: movie.id },
       "2030-02-01T12:00:00Z",
+      { noOrphanSeats: true },
     );
-    await server.deps.db.execute(`update showtimes set no_orphan_seats = true where id = '${showtime.id}'`);
+    expect(showtime.noOrphanSeats).toBe(true);
     const a = await registerUser(server);
     const b = await registerUser(server);
     expect(

@@ -1,0 +1,127 @@
+import type { Hold, Session } from "@boxoffice/contracts";
+import { holds, seatClaims } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createShowtime, movieInput, theaterInput } from "../../test/catalog-fixtures.ts";
+import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+
+const USERS = 30;
+const ROUNDS = 6;
+
+let server: TestServer;
+let admin: string;
+let users: Session[];
+beforeAll(async () => {
+  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
+  admin = (await registerAdmin(server)).accessToken;
+  users = await Promise.all(Array.from({ length: USERS }, () => registerUser(server)));
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+});
+
+function rng(seed: number) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+describe("holds, replacements, refreshes, releases and admin changes all at once", () => {
+  it("never answer 5xx, and leave every claim belonging to a live hold that lists it", async () => {
+    const theater = await server.http.post<{ id: string }>("/api/admin/theaters", theaterInput(), admin);
+    const rows = [..."ABCDE"].map((label) => ({
+      label,
+      seats: [1, 2, 3, 4, 5, 6].map((number) => ({ number })),
+    }));
+    const screen = await server.http.post<{ id: string }>(
+      "/api/admin/screens",
+      { theaterId: theater.body.id, name: "Mixed", layout: { rows } },
+      admin,
+    );
+    const movie = await server.http.post<{ id: string }>("/api/admin/movies", movieInput(), admin);
+    const show = await createShowtime(
+      server,
+      admin,
+      { theaterId: theater.body.id, screenId: screen.body.id, movieId: movie.body.id },
+      "2031-02-01T12:00:00Z",
+      { noOrphanSeats: true },
+    );
+    const seats = rows.flatMap((r) => r.seats.map((s) => `${r.label}${s.number}`));
+    const statuses: number[] = [];
+    const record = (status: number) => statuses.push(status);
+
+    const actor = async (user: Session, seed: number) => {
+      const random = rng(seed);
+      let last: string | undefined;
+      const holdSome = async () => {
+        const want = new Set<string>();
+        const size = 1 + Math.floor(random() * 3);
+        while (want.size < size) {
+          want.add(seats[Math.floor(random() * seats.length)] as string);
+        }
+        const res = await server.http.post<Hold>(
+          "/api/seats/hold",
+          { showtimeId: show.id, seatIds: [...want] },
+          user.accessToken,
+        );
+        record(res.status);
+        if (res.status === 201) {
+          last = res.body.id;
+        }
+      };
+      for (let round = 0; round < ROUNDS; round++) {
+        const roll = random();
+        if (roll < 0.45 || !last) {
+          await holdSome();
+        } else if (roll < 0.6) {
+          // The same user racing themself: two holds on one showtime at once.
+          await Promise.all([holdSome(), holdSome()]);
+        } else if (roll < 0.8) {
+          record(
+            (await server.http.patch(`/api/seats/hold/${last}/refresh`, undefined, user.accessToken)).status,
+          );
+        } else {
+          record(
+            (await server.http.request("DELETE", `/api/seats/hold/${last}`, { token: user.accessToken }))
+              .status,
+          );
+        }
+      }
+    };
+    const relayout = async () => {
+      for (let i = 0; i < 4; i++) {
+        const res = await server.http.patch(
+          `/api/admin/screens/${screen.body.id}`,
+          { layout: { rows } },
+          admin,
+        );
+        record(res.status);
+      }
+    };
+    await Promise.all([...users.map((u, i) => actor(u, 1000 + i)), relayout()]);
+
+    expect(statuses.filter((s) => s >= 500)).toEqual([]);
+    expect(new Set(statuses.filter((s) => ![200, 201, 409, 410].includes(s)))).toEqual(new Set());
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThan(0);
+
+    const claims = await server.deps.db.select().from(seatClaims).where(eq(seatClaims.showtimeId, show.id));
+    const liveHolds = await server.deps.db.select().from(holds).where(eq(holds.showtimeId, show.id));
+    const byId = new Map(liveHolds.map((h) => [h.id, h]));
+    for (const claim of claims) {
+      const owner = byId.get(claim.holdId ?? "");
+      expect(owner?.status).toBe("active");
+      expect(owner?.seatIds).toContain(claim.seatId);
+    }
+    for (const h of liveHolds.filter((x) => x.status === "active")) {
+      const mine = claims.filter((c) => c.holdId === h.id).map((c) => c.seatId);
+      expect(mine.sort()).toEqual([...h.seatIds].sort());
+    }
+    const activePerUser = new Map<string, number>();
+    for (const h of liveHolds.filter((x) => x.status === "active")) {
+      activePerUser.set(h.userId, (activePerUser.get(h.userId) ?? 0) + 1);
+    }
+    expect([...activePerUser.values()].every((n) => n === 1)).toBe(true);
+  });
+});
