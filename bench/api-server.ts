@@ -3,7 +3,6 @@
  * does not share its event loop. It is the production wiring (buildDeps + startServer, NODE_ENV
  * production) over the bench's schema, with the hold and auth rate limits off.
  */
-import { randomBytes } from "node:crypto";
 import { buildDeps } from "../apps/api/src/deps.ts";
 import { type RunningServer, startServer } from "../apps/api/src/server.ts";
 import { createLogger, loadConfig } from "../packages/core/src/index.ts";
@@ -29,8 +28,9 @@ async function start(): Promise<RunningServer> {
     NODE_ENV: "production",
     DATABASE_URL: url,
     REDIS_URL: process.env.REDIS_URL,
-    JWT_ACCESS_SECRET: randomBytes(32).toString("hex"),
-    JWT_REFRESH_SECRET: randomBytes(32).toString("hex"),
+    // Shared by every API process of the run, so a token issued by one is good at all of them.
+    JWT_ACCESS_SECRET: required("BENCH_JWT_ACCESS_SECRET"),
+    JWT_REFRESH_SECRET: required("BENCH_JWT_REFRESH_SECRET"),
     RATE_LIMIT_HOLDS_PER_MIN: "0",
     RATE_LIMIT_AUTH_PER_MIN: "0",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
@@ -45,7 +45,8 @@ async function start(): Promise<RunningServer> {
   });
   const deps = await buildDeps(config, createLogger(config.logLevel), {
     dbHandle,
-    redisKeyPrefix: `bench:${randomBytes(6).toString("hex")}:`,
+    // One prefix for the run: the API processes share the seat bus and queues as a deployment would.
+    redisKeyPrefix: required("BENCH_REDIS_PREFIX"),
   });
   return startServer(deps, 0, "127.0.0.1");
 }

@@ -7,195 +7,29 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import type { ErrorBody, Hold } from "../packages/contracts/src/index.ts";
-import { loadConfig } from "../packages/core/src/index.ts";
+import { randomBytes } from "node:crypto";
 import type { DbHandle } from "../packages/db/src/index.ts";
 import { createTestDb } from "../packages/db/src/testing.ts";
 import { type BenchOptions, parseArgs, USAGE } from "./lib/args.ts";
+import { Cleanup } from "./lib/cleanup.ts";
+import { backgroundLoad } from "./lib/cpu.ts";
 import { JsonClient } from "./lib/http.ts";
-import { checkInvariant, type HeldRecord, type TakenRecord } from "./lib/invariant.ts";
-import { type Outcome, runPhase } from "./lib/load.ts";
-import { openPool, type Pool } from "./lib/pg.ts";
-import { pickDistinct, pickOne, randomInt, seededRng } from "./lib/random.ts";
-import { rawHold } from "./lib/raw-hold.ts";
+import { openPool } from "./lib/pg.ts";
+import { deleteRedisKeys } from "./lib/redis-cleanup.ts";
+import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
 import {
-  type CpuReading,
-  cpuBetween,
-  machineLines,
-  type PhaseResult,
-  phaseTable,
-  readMachine,
-  summaryTable,
-} from "./lib/report.ts";
-import { type ServerProcess, spawnApiServer } from "./lib/server-process.ts";
-import { type BenchShowtime, type BenchUser, type Fixture, ROWS, SEATS_PER_ROW, setUp } from "./lib/setup.ts";
+  apiHold,
+  hotShowtime,
+  lowContention,
+  type Run,
+  roundsFor,
+  sqlHold,
+  warmUp,
+} from "./lib/scenarios.ts";
+import { spawnApiServer } from "./lib/server-process.ts";
+import { ROWS, SEATS_PER_ROW, setUp } from "./lib/setup.ts";
 
 const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
-
-type HoldFn = (user: BenchUser, showtimeId: string, seatIds: string[]) => Promise<Outcome>;
-
-/** Closers run last-in first-out, each given a few seconds, so a stuck one cannot keep the bench alive. */
-class Cleanup {
-  private readonly steps: Array<{ what: string; run: () => Promise<void> | void }> = [];
-
-  push(what: string, run: () => Promise<void> | void): void {
-    this.steps.push({ what, run });
-  }
-
-  async run(): Promise<void> {
-    for (const step of this.steps.splice(0).reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<void>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out")), 10_000);
-      });
-      try {
-        await Promise.race([Promise.resolve().then(step.run), timeout]);
-      } catch (err) {
-        console.error(`cleanup: ${step.what} failed: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-  }
-}
-
-/** The hold endpoint as any client calls it: REST, Bearer token, JSON body. */
-function apiHold(client: JsonClient): HoldFn {
-  return async (user, showtimeId, seatIds) => {
-    const res = await client.post("/api/seats/hold", { showtimeId, seatIds }, user.token);
-    if (res.status === 201) {
-      const hold = res.body as Hold;
-      return { kind: "held", holdId: hold.id, seatIds: hold.seatIds };
-    }
-    const error = (res.body as Partial<ErrorBody> | undefined)?.error;
-    if (res.status === 409 && error?.code === "SEATS_TAKEN") {
-      return { kind: "taken", seatIds: (error.details?.seatIds as string[] | undefined) ?? [] };
-    }
-    return { kind: "error", detail: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
-  };
-}
-
-function sqlHold(pool: Pool, fixture: Fixture): HoldFn {
-  // The API's own hold settings, read from the same defaults it starts with.
-  const { config } = loadConfig({}, { needsSecrets: false });
-  const settings = {
-    holdTtlSeconds: config.holdTtlSeconds,
-    holdMaxLifetimeSeconds: config.holdMaxLifetimeSeconds,
-    seatIds: new Set(fixture.seatIds),
-  };
-  return (user, showtimeId, seatIds) => rawHold(pool, settings, user.id, showtimeId, seatIds);
-}
-
-interface Records {
-  held: HeldRecord[];
-  taken: TakenRecord[];
-}
-
-/**
- * Client `worker` is user `worker`, drawing showtimes and 1-4 seats from a generator seeded by the
- * scenario and the client, so both sides of a scenario see the same sequence of requests.
- */
-function clientLoop(
-  fixture: Fixture,
-  seed: number,
-  workers: number,
-  showtimes: BenchShowtime[],
-  hold: HoldFn,
-  records?: Records,
-) {
-  const rngs = Array.from({ length: workers }, (_, w) => seededRng(seed * 100_003 + w));
-  return async (worker: number): Promise<Outcome> => {
-    const rng = rngs[worker];
-    const user = fixture.users[worker];
-    if (!rng || !user) {
-      throw new Error(`no client ${worker}`);
-    }
-    const showtime = pickOne(rng, showtimes);
-    const seatIds = pickDistinct(rng, fixture.seatIds, randomInt(rng, 1, 4));
-    const outcome = await hold(user, showtime.id, seatIds);
-    if (outcome.kind === "held") {
-      records?.held.push({ userId: user.id, holdId: outcome.holdId, seatIds: outcome.seatIds });
-    } else if (outcome.kind === "taken") {
-      records?.taken.push({ requested: seatIds, named: outcome.seatIds });
-    }
-    return outcome;
-  };
-}
-
-async function cpuReading(server: ServerProcess): Promise<CpuReading> {
-  const usage = process.cpuUsage();
-  return {
-    self: usage.user + usage.system,
-    server: await server.cpuMicros(),
-    ...readMachine(),
-    at: Date.now(),
-  };
-}
-
-interface Run {
-  options: BenchOptions;
-  fixture: Fixture;
-  server: ServerProcess;
-  sides: { API: HoldFn; "raw SQL": HoldFn };
-  pool: Pool;
-}
-
-async function measure(
-  run: Run,
-  scenario: string,
-  side: PhaseResult["side"],
-  workers: number,
-  attempt: (worker: number) => Promise<Outcome>,
-): Promise<PhaseResult> {
-  process.stdout.write(`  ${scenario} / ${side}: ${workers} clients, ${run.options.phaseSeconds} s ... `);
-  const before = await cpuReading(run.server);
-  const stats = await runPhase(workers, run.options.phaseSeconds * 1000, attempt);
-  const after = await cpuReading(run.server);
-  const result = { scenario, side, stats, ...cpuBetween(before, after) };
-  console.log(`${stats.requests} holds (${stats.held} × 201, ${stats.taken} × 409, ${stats.errors} errors)`);
-  for (const sample of stats.errorSamples) {
-    console.log(`    error: ${sample}`);
-  }
-  return result;
-}
-
-async function warmUp(run: Run): Promise<void> {
-  const { options, fixture } = run;
-  process.stdout.write(`  warm-up: ${options.warmupSeconds} s per side ... `);
-  for (const [side, hold] of Object.entries(run.sides)) {
-    const loop = clientLoop(fixture, side.length, options.concurrency, [fixture.warmup], hold);
-    await runPhase(options.concurrency, options.warmupSeconds * 1000, loop);
-  }
-  console.log("done");
-}
-
-async function lowContention(run: Run): Promise<PhaseResult[]> {
-  const { options, fixture } = run;
-  const results: PhaseResult[] = [];
-  for (const side of ["API", "raw SQL"] as const) {
-    const showtimes = side === "API" ? fixture.low.api : fixture.low.raw;
-    const loop = clientLoop(fixture, 1, options.concurrency, showtimes, run.sides[side]);
-    results.push(await measure(run, "low contention", side, options.concurrency, loop));
-  }
-  return results;
-}
-
-/** The hot showtime, each side checked against the database right after its race. */
-async function hotShowtime(run: Run): Promise<{ results: PhaseResult[]; problems: string[] }> {
-  const { options, fixture } = run;
-  const results: PhaseResult[] = [];
-  const problems: string[] = [];
-  for (const side of ["API", "raw SQL"] as const) {
-    const showtime = side === "API" ? fixture.hot.api : fixture.hot.raw;
-    const records: Records = { held: [], taken: [] };
-    const loop = clientLoop(fixture, 2, options.hotClients, [showtime], run.sides[side], records);
-    results.push(await measure(run, "hot showtime", side, options.hotClients, loop));
-    const found = await checkInvariant(run.pool, showtime.id, records.held, records.taken);
-    console.log(`    invariant (${side}): ${found.length === 0 ? "ok" : found.join("; ")}`);
-    problems.push(...found.map((p) => `${side}: ${p}`));
-  }
-  return { results, problems };
-}
 
 function redactedUrl(url: string): string {
   const parsed = new URL(url);
@@ -208,14 +42,17 @@ function redactedUrl(url: string): string {
 function printParameters(options: BenchOptions, databaseUrl: string, schema: string): void {
   console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
   console.log(
-    `API:      separate process (bench/api-server.ts: buildDeps + startServer), NODE_ENV=production, ` +
+    `API:      ${options.apiProcesses} separate process${options.apiProcesses > 1 ? "es" : ""} ` +
+      `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=production, ` +
       `log level ${options.serverLogLevel} to a temp file, rate limits off, ` +
       `redis ${process.env.REDIS_URL ? "on" : "off (in-process bus and sweeper)"}`,
   );
   console.log("bench:    this process generates the HTTP load (node:http, keep-alive) and runs the raw SQL");
   console.log(
-    `params:   ${options.phaseSeconds} s per phase after ${options.warmupSeconds} s warm-up per side; ` +
-      `${options.poolSize} PostgreSQL connections for the API and for raw SQL alike; ` +
+    `params:   ${options.phaseSeconds} s per side and scenario, in ${roundsFor(options.phaseSeconds)} ` +
+      `alternating rounds, after ${options.warmupSeconds} s warm-up per side; ` +
+      `${options.poolSize} PostgreSQL connections for raw SQL and ${Math.ceil(options.poolSize / options.apiProcesses)} ` +
+      `per API process; ` +
       `screens of ${ROWS} rows × ${SEATS_PER_ROW} seats; 1-4 random seats per hold`,
   );
   console.log(
@@ -247,22 +84,71 @@ async function main(): Promise<number> {
   }
 }
 
+/** The API processes, the HTTP clients to them and the raw-SQL pool, all registered for cleanup. */
+async function startProcesses(options: BenchOptions, databaseUrl: string, schema: string, cleanup: Cleanup) {
+  const appNames = [`boxoffice-bench-api-${process.pid}`, `boxoffice-bench-raw-${process.pid}`];
+  const shared = {
+    databaseUrl,
+    schema,
+    applicationName: appNames[0] as string,
+    // The connections are split between the API processes, so the API never has more than raw SQL.
+    poolSize: Math.ceil(options.poolSize / options.apiProcesses),
+    logLevel: options.serverLogLevel,
+    jwtSecrets: { access: randomBytes(32).toString("hex"), refresh: randomBytes(32).toString("hex") },
+    redisPrefix: `bench:${randomBytes(6).toString("hex")}:`,
+  };
+  const redisUrl = process.env.REDIS_URL;
+  if (redisUrl) {
+    // Registered first so that it runs last, once the API processes have stopped writing.
+    cleanup.push("delete the run's Redis keys", () =>
+      deleteRedisKeys(redisUrl, shared.redisPrefix).then(() => {}),
+    );
+  }
+  const servers = await Promise.all(
+    Array.from({ length: options.apiProcesses }, (_, index) => spawnApiServer({ ...shared, index })),
+  );
+  for (const server of servers) {
+    cleanup.push("stop an API process", () => server.stop());
+  }
+  const sockets = Math.ceil(Math.max(options.concurrency, options.hotClients) / servers.length) + 16;
+  const clients = servers.map((server) => new JsonClient(server.url, sockets));
+  cleanup.push("close HTTP sockets", () => {
+    for (const client of clients) {
+      client.close();
+    }
+  });
+  const pool = openPool(databaseUrl, schema, options.poolSize, appNames[1] as string);
+  cleanup.push("close the raw-SQL pool", () => pool.end());
+  return { appNames, servers, clients, pool };
+}
+
+function printResults(results: PhaseResult[], problems: string[], serverErrors: string[]): void {
+  console.log(`\n${phaseTable(results)}`);
+  console.log(
+    "\nholds/s counts every finished hold transaction (201 + 409). CPU in % of one core: the API process, " +
+      "this process (load generator or raw-SQL client), the PostgreSQL backends serving them, and the rest " +
+      "(other processes, PostgreSQL background work, kernel); machine: % of all cores busy.\n",
+  );
+  console.log(summaryTable(results));
+  console.log(`\ninvariant: ${problems.length === 0 ? "ok" : `FAILED\n  ${problems.join("\n  ")}`}`);
+  if (serverErrors.length > 0) {
+    console.log(`\nAPI error log (first ${serverErrors.length} lines):\n${serverErrors.join("\n")}`);
+  }
+  for (const r of results.filter((r) => r.stats.errors > 0)) {
+    console.log(
+      `\n${r.stats.errors} failed holds in ${r.scenario} / ${r.side}, e.g. ${r.stats.errorSamples[0]}`,
+    );
+  }
+}
+
 async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cleanup): Promise<number> {
+  // Figures from a machine busy with something else are not comparable: measure that first, and say it.
+  const idleLoad = await backgroundLoad(1000);
   const dbHandle: DbHandle = await createTestDb(databaseUrl);
   cleanup.push("drop the bench schema", () => dbHandle.close());
   // createTestDb puts its fresh schema first on the search path, which is where migrations went.
   const schema = dbHandle.migrationsSchema;
-  const server = await spawnApiServer({
-    databaseUrl,
-    schema,
-    poolSize: options.poolSize,
-    logLevel: options.serverLogLevel,
-  });
-  cleanup.push("stop the API process", () => server.stop());
-  const client = new JsonClient(server.url, Math.max(options.concurrency, options.hotClients) + 16);
-  cleanup.push("close HTTP sockets", () => client.close());
-  const pool = openPool(databaseUrl, schema, options.poolSize);
-  cleanup.push("close the raw-SQL pool", () => pool.end());
+  const { appNames, servers, clients, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
 
   const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
   console.log("boxoffice seat-hold benchmark\n");
@@ -270,10 +156,14 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
     console.log(line);
   }
   printParameters(options, databaseUrl, schema);
+  console.log(
+    `load:     ${idleLoad.toFixed(0)}% of all cores busy before the bench started` +
+      (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : ""),
+  );
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);
-  const fixture = await setUp(client, dbHandle.db, { users, showtimes: options.showtimes });
+  const fixture = await setUp(clients[0] as JsonClient, dbHandle.db, { users, showtimes: options.showtimes });
   const setupSeconds = ((performance.now() - setupStarted) / 1000).toFixed(1);
   console.log(
     `setup:    ${users} users, ${2 * options.showtimes + 3} showtimes through the API in ${setupSeconds} s\n`,
@@ -281,30 +171,23 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 
   const run: Run = {
     options,
+    appNames,
     fixture,
-    server,
+    servers,
     pool,
-    sides: { API: apiHold(client), "raw SQL": sqlHold(pool, fixture) },
+    sides: { API: apiHold(clients), "raw SQL": sqlHold(pool, fixture) },
   };
   await warmUp(run);
   const low = await lowContention(run);
   const hot = await hotShowtime(run);
-  const results = [...low, ...hot.results];
-
-  console.log(`\n${phaseTable(results)}`);
-  console.log("\nholds/s counts every finished hold transaction (201 + 409); CPU is % of one core.\n");
-  console.log(summaryTable(results));
-  console.log(`\ninvariant: ${hot.problems.length === 0 ? "ok" : `FAILED\n  ${hot.problems.join("\n  ")}`}`);
-
-  const serverErrors = server.errorLines(5);
-  if (serverErrors.length > 0) {
-    console.log(`\nAPI error log (first ${serverErrors.length} lines):\n${serverErrors.join("\n")}`);
-  }
-  const errors = results.reduce((n, r) => n + r.stats.errors, 0);
-  return hot.problems.length === 0 && errors === 0 ? 0 : 1;
+  const serverErrors = servers.flatMap((server) => server.errorLines(5)).slice(0, 5);
+  printResults([...low, ...hot.results], hot.problems, serverErrors);
+  // Failed requests are findings about the system under test and are reported above; only a broken
+  // invariant makes the run itself fail.
+  return hot.problems.length === 0 ? 0 : 1;
 }
 
-// A hard bound on the whole run, whatever hangs: setup, four phases with warm-up, checks, cleanup.
+// A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
 function startWatchdog(): void {
   const parsed = (() => {
     try {

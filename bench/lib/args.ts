@@ -1,7 +1,7 @@
 export interface BenchOptions {
-  /** Measured seconds per phase (four phases: low and hot, each through the API and as raw SQL). */
+  /** Measured seconds per side (API, raw SQL) and scenario (low contention, hot showtime). */
   phaseSeconds: number;
-  /** Unmeasured seconds before the first phase of each side, so JIT and pools are warm. */
+  /** Unmeasured seconds per side before the first scenario, so JIT and pools are warm. */
   warmupSeconds: number;
   /** Requests in flight in the low-contention scenario; also the number of users it uses. */
   concurrency: number;
@@ -11,6 +11,8 @@ export interface BenchOptions {
   showtimes: number;
   /** PostgreSQL connections for the API and for the raw-SQL pool alike (createDb's default is 10). */
   poolSize: number;
+  /** API processes the clients are spread over; the connections are split between them. */
+  apiProcesses: number;
   /** pino level of the API process (its log goes to a temporary file). */
   serverLogLevel: string;
 }
@@ -20,12 +22,13 @@ export const USAGE = `Usage: npx tsx bench/holds.ts [options]
 Seat-hold throughput and latency through the HTTP API next to the same transaction as raw SQL.
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test); REDIS_URL is optional.
 
-  --quick              3 s per phase, 1 s warm-up
-  --duration=SECONDS   seconds per measured phase (default 10)
+  --quick              3 s per side and scenario, 1 s warm-up
+  --duration=SECONDS   measured seconds per side and scenario (default 10), in alternating rounds
   --concurrency=N      requests in flight, low-contention scenario (default 32)
   --hot-clients=N      clients racing for one showtime (default 200)
   --showtimes=N        showtimes of the low-contention scenario (default 50)
   --pool=N             database connections, API and raw SQL alike (default 10, as the API's default)
+  --api-processes=N    API processes sharing the clients and the --pool connections (default 1)
   --server-log=LEVEL   API log level (default info, as in production)
   --help`;
 
@@ -48,6 +51,7 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
     hotClients: 200,
     showtimes: 50,
     poolSize: 10,
+    apiProcesses: 1,
     serverLogLevel: "info",
   };
   let duration: number | undefined;
@@ -75,6 +79,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
         break;
       case "--pool":
         options.poolSize = positiveInt("pool", value, 200);
+        break;
+      case "--api-processes":
+        options.apiProcesses = positiveInt("api-processes", value, 16);
         break;
       case "--server-log":
         if (!LOG_LEVELS.includes(value)) {

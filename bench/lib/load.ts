@@ -4,12 +4,15 @@ export type Outcome =
   | { kind: "error"; detail: string };
 
 export interface PhaseStats {
+  /** Requests answered inside the measuring windows: the throughput and latency figures use these. */
   requests: number;
   held: number;
   taken: number;
   errors: number;
   errorSamples: string[];
-  elapsedMs: number;
+  windowMs: number;
+  /** Every request answered, stragglers after a window included (for CPU per hold). */
+  finished: number;
   p50Ms: number;
   p99Ms: number;
 }
@@ -23,20 +26,53 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }
 
+/** What one side answered over all its rounds. */
+export class Tally {
+  private readonly latencies: number[] = [];
+  private readonly counts = { requests: 0, held: 0, taken: 0, errors: 0, finished: 0, windowMs: 0 };
+  private readonly errorSamples: string[] = [];
+
+  add(outcome: Outcome, latencyMs: number, inWindow: boolean): void {
+    this.counts.finished += 1;
+    if (outcome.kind === "error" && this.errorSamples.length < 3) {
+      this.errorSamples.push(outcome.detail);
+    }
+    if (!inWindow) {
+      return;
+    }
+    this.latencies.push(latencyMs);
+    this.counts.requests += 1;
+    this.counts[outcome.kind === "held" ? "held" : outcome.kind === "taken" ? "taken" : "errors"] += 1;
+  }
+
+  addWindow(ms: number): void {
+    this.counts.windowMs += ms;
+  }
+
+  stats(): PhaseStats {
+    const sorted = Float64Array.from(this.latencies).sort();
+    return {
+      ...this.counts,
+      errorSamples: [...this.errorSamples],
+      p50Ms: percentile(sorted, 50),
+      p99Ms: percentile(sorted, 99),
+    };
+  }
+}
+
 /**
- * Closed-loop load: `workers` clients, each with one request in flight, issuing the next the moment the
- * last one answered, until the duration is over. Requests already in flight then finish and count,
- * and throughput is measured up to the last answer.
+ * One round of closed-loop load: `workers` clients, each with one request in flight, sending the next
+ * the moment the last one was answered, for `durationMs`. Only answers inside that window count
+ * towards throughput and latency; requests still in flight at its end are awaited (so the next round
+ * starts from a quiet system) and recorded as stragglers.
  */
-export async function runPhase(
+export async function runRound(
+  tally: Tally,
   workers: number,
   durationMs: number,
   attempt: (worker: number) => Promise<Outcome>,
-): Promise<PhaseStats> {
-  const latencies: number[] = [];
-  const stats = { requests: 0, held: 0, taken: 0, errors: 0, errorSamples: [] as string[] };
-  const started = performance.now();
-  const deadline = started + durationMs;
+): Promise<void> {
+  const deadline = performance.now() + durationMs;
   const loop = async (worker: number) => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
@@ -46,22 +82,10 @@ export async function runPhase(
       } catch (err) {
         outcome = { kind: "error", detail: err instanceof Error ? err.message : String(err) };
       }
-      latencies.push(performance.now() - t0);
-      stats.requests += 1;
-      if (outcome.kind === "held") {
-        stats.held += 1;
-      } else if (outcome.kind === "taken") {
-        stats.taken += 1;
-      } else {
-        stats.errors += 1;
-        if (stats.errorSamples.length < 3) {
-          stats.errorSamples.push(outcome.detail);
-        }
-      }
+      const t1 = performance.now();
+      tally.add(outcome, t1 - t0, t1 <= deadline);
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => loop(w)));
-  const elapsedMs = performance.now() - started;
-  const sorted = Float64Array.from(latencies).sort();
-  return { ...stats, elapsedMs, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) };
+  tally.addWindow(durationMs);
 }

@@ -1,21 +1,19 @@
 import os from "node:os";
+import type { CpuUse } from "./cpu.ts";
 import type { PhaseStats } from "./load.ts";
 
 export interface PhaseResult {
   scenario: string;
   side: "API" | "raw SQL";
   stats: PhaseStats;
-  /** CPU used over the phase, in % of one core. */
-  serverCpu: number | undefined;
-  benchCpu: number;
-  /** Share of all the machine's cores that was busy (API, bench and PostgreSQL together). */
-  machineBusy: number;
+  cpu: CpuUse;
 }
 
 const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 
+/** Hold transactions that ran to an answer (201 or 409) per second; failed requests are not holds. */
 export function holdsPerSecond(stats: PhaseStats): number {
-  return stats.requests / (stats.elapsedMs / 1000);
+  return (stats.held + stats.taken) / (stats.windowMs / 1000);
 }
 
 function table(header: string[], rows: string[][]): string {
@@ -23,6 +21,13 @@ function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+const percent = (n: number | undefined) => (n === undefined ? "-" : `${fixed(n)}%`);
+
+/** CPU milliseconds per finished hold, of one party. */
+function perHold(micros: number | undefined, r: PhaseResult): string {
+  return micros === undefined ? "-" : fixed(micros / 1000 / r.stats.finished, 2);
 }
 
 /** One row per measured phase, with where the CPU went. */
@@ -40,21 +45,31 @@ export function phaseTable(results: PhaseResult[]): string {
       "p99 ms",
       "API cpu",
       "bench cpu",
+      "pg cpu",
+      "rest",
       "machine",
+      "cpu ms/hold API/bench/pg",
     ],
     results.map((r) => [
       r.scenario,
       r.side,
       fixed(holdsPerSecond(r.stats)),
-      fixed(r.stats.held / (r.stats.elapsedMs / 1000)),
+      fixed(r.stats.held / (r.stats.windowMs / 1000)),
       String(r.stats.held),
       String(r.stats.taken),
       String(r.stats.errors),
       fixed(r.stats.p50Ms, 1),
       fixed(r.stats.p99Ms, 1),
-      r.serverCpu === undefined ? "-" : `${fixed(r.serverCpu)}%`,
-      `${fixed(r.benchCpu)}%`,
-      `${fixed(r.machineBusy)}%`,
+      percent(r.cpu.api),
+      percent(r.cpu.bench),
+      percent(r.cpu.postgres),
+      percent(r.cpu.rest),
+      percent(r.cpu.machine),
+      [
+        r.side === "API" ? perHold(r.cpu.micros.api, r) : "-",
+        perHold(r.cpu.micros.bench, r),
+        perHold(r.cpu.micros.postgres, r),
+      ].join(" / "),
     ]),
   );
 }
@@ -91,36 +106,4 @@ export function machineLines(postgresVersion: string): string[] {
     `machine:  ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${fixed(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
     `software: node ${process.version}, ${postgresVersion.split(" on ")[0]}`,
   ];
-}
-
-/** A CPU meter: this process, the API process and the whole machine, between two readings. */
-export interface CpuReading {
-  self: number;
-  server: number | undefined;
-  idle: number;
-  total: number;
-  at: number;
-}
-
-export function readMachine(): { idle: number; total: number } {
-  let idle = 0;
-  let total = 0;
-  for (const cpu of os.cpus()) {
-    const t = cpu.times;
-    idle += t.idle;
-    total += t.user + t.nice + t.sys + t.idle + t.irq;
-  }
-  return { idle, total };
-}
-
-export function cpuBetween(a: CpuReading, b: CpuReading) {
-  const wallMicros = (b.at - a.at) * 1000;
-  return {
-    benchCpu: ((b.self - a.self) / wallMicros) * 100,
-    serverCpu:
-      a.server === undefined || b.server === undefined
-        ? undefined
-        : ((b.server - a.server) / wallMicros) * 100,
-    machineBusy: (1 - (b.idle - a.idle) / Math.max(1, b.total - a.total)) * 100,
-  };
 }

@@ -15,10 +15,16 @@ export interface ServerProcess {
 }
 
 export interface ServerOptions {
+  /** Tells the log files of several API processes apart. */
+  index: number;
   databaseUrl: string;
+  /** application_name of the API's database sessions (node-postgres reads PGAPPNAME). */
+  applicationName: string;
   schema: string;
   poolSize: number;
   logLevel: string;
+  jwtSecrets: { access: string; refresh: string };
+  redisPrefix: string;
 }
 
 const SERVER_ENTRY = fileURLToPath(new URL("../api-server.ts", import.meta.url));
@@ -28,16 +34,21 @@ const SERVER_ENTRY = fileURLToPath(new URL("../api-server.ts", import.meta.url))
  * temporary file: read only when something failed, so the bench pays nothing to consume it.
  */
 export async function spawnApiServer(options: ServerOptions): Promise<ServerProcess> {
-  const logFile = join(tmpdir(), `boxoffice-bench-api-${process.pid}.log`);
+  const logFile = join(tmpdir(), `boxoffice-bench-api-${process.pid}-${options.index}.log`);
   const logFd = openSync(logFile, "w");
   const child = fork(SERVER_ENTRY, [], {
-    execArgv: process.execArgv,
+    // BENCH_API_NODE_ARGS adds Node flags to the API process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+    execArgv: [...process.execArgv, ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
     env: {
       ...process.env,
       BENCH_DATABASE_URL: options.databaseUrl,
+      PGAPPNAME: options.applicationName,
       BENCH_SCHEMA: options.schema,
       BENCH_POOL_SIZE: String(options.poolSize),
       BENCH_LOG_LEVEL: options.logLevel,
+      BENCH_JWT_ACCESS_SECRET: options.jwtSecrets.access,
+      BENCH_JWT_REFRESH_SECRET: options.jwtSecrets.refresh,
+      BENCH_REDIS_PREFIX: options.redisPrefix,
     },
     stdio: ["ignore", logFd, "inherit", "ipc"],
   });

@@ -19,6 +19,8 @@ const BASE_PRICE = 20_000;
 const SLOT_MS = 3 * 3600_000;
 
 export interface BenchUser {
+  /** Position in Fixture.users: client i is user i, and goes to API process i mod N. */
+  index: number;
   id: string;
   token: string;
 }
@@ -151,7 +153,7 @@ async function registerUsers(client: JsonClient, count: number): Promise<BenchUs
         name: `Bench ${i}`,
       };
       const session = expectStatus<Session>(await client.post("/api/auth/register", body), 201, "register");
-      return { id: session.user.id, token: session.accessToken };
+      return { index: i, id: session.user.id, token: session.accessToken };
     },
   );
 }
