@@ -43,11 +43,12 @@ export async function startTestServer(
   });
   const config: Config = { ...base, ...options.config };
   const sms = new DevSmsProvider();
+  const prefix = `test:${randomBytes(6).toString("hex")}:`;
   const deps = await buildDeps(config, createLogger(process.env.LOG_LEVEL ?? "silent"), {
     dbHandle: await createTestDb(),
     sms,
     clock: options.clock ?? systemClock,
-    redisKeyPrefix: `test:${randomBytes(6).toString("hex")}:`,
+    redisKeyPrefix: prefix,
   });
   const server: RunningServer = await startServer(deps, 0, "127.0.0.1");
   return {
@@ -64,7 +65,17 @@ export async function startTestServer(
           }),
         ],
       }),
-    close: () => server.close(),
+    close: async () => {
+      // Delayed expiry jobs and counters this server left in a shared Redis go with it.
+      const redis = deps.redis;
+      if (redis?.status === "ready") {
+        const keys = await redis.keys(`${prefix}*`);
+        if (keys.length > 0) {
+          await redis.del(...keys);
+        }
+      }
+      await server.close();
+    },
   };
 }
 

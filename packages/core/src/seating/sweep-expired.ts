@@ -1,7 +1,9 @@
-import { holds, seatClaims, showtimes } from "@boxoffice/db";
-import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { holds, idempotencyKeys, seatClaims, showtimes } from "@boxoffice/db";
+import { and, eq, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { SeatingDeps } from "./deps.ts";
 import { bumpSeatVersion } from "./manage-hold.ts";
+
+export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
 /**
  * Tidies lapsed holds and announces their seats free. Reads and holds already ignore lapsed claims, so
@@ -54,6 +56,10 @@ export async function sweepExpiredHolds(
       });
     }
   }
+  // Idempotency keys answer retries for a day; after that a retry is a new request.
+  await deps.db
+    .delete(idempotencyKeys)
+    .where(lt(idempotencyKeys.createdAt, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)));
   const expired = await deps.db
     .update(holds)
     .set({ status: "expired", closedAt: sql`${holds.expiresAt}` })
