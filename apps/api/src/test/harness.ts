@@ -196,3 +196,12 @@ export function issuesOf(body: ErrorBody): Array<{ path: string; message: string
 export function issuePaths(body: ErrorBody): string[] {
   return issuesOf(body).map((i) => i.path);
 }
+
+/** A small deterministic generator, so a failing race can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}

@@ -1,7 +1,8 @@
 import type { Availability, SeatStatus } from "@boxoffice/contracts";
-import { type Database, seatClaims, showtimes } from "@boxoffice/db";
-import { and, eq, gt, isNotNull, or, sql } from "drizzle-orm";
+import { type Database, showtimes } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
 import type { Clock } from "../shared/clock.ts";
+import { liveClaims } from "./live-claims.ts";
 import { loadShowtimeForSale, type SeatPlan } from "./seat-plan.ts";
 
 interface Snapshot {
@@ -60,25 +61,13 @@ export class AvailabilityReader {
       }
     }
     const showtime = await loadShowtimeForSale(this.deps.db, showtimeId);
-    const rows = await this.deps.db
-      .select({
-        seatId: seatClaims.seatId,
-        userId: seatClaims.userId,
-        booked: sql<boolean>`${seatClaims.bookingId} IS NOT NULL`,
-        expiresAt: seatClaims.expiresAt,
-      })
-      .from(seatClaims)
-      .where(
-        and(
-          eq(seatClaims.showtimeId, showtimeId),
-          or(isNotNull(seatClaims.bookingId), gt(seatClaims.expiresAt, new Date(now))),
-        ),
-      );
+    const rows = await liveClaims(this.deps.db, showtimeId, new Date(now));
     let validUntil = Number.POSITIVE_INFINITY;
     const claims = new Map<string, { userId: string; booked: boolean }>();
     for (const row of rows) {
-      claims.set(row.seatId, { userId: row.userId, booked: Boolean(row.booked) });
-      if (row.expiresAt && !row.booked) {
+      const booked = row.bookingId !== null;
+      claims.set(row.seatId, { userId: row.userId, booked });
+      if (row.expiresAt && !booked) {
         validUntil = Math.min(validUntil, row.expiresAt.getTime());
       }
     }

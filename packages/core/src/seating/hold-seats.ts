@@ -10,7 +10,7 @@ import { bumpSeatVersion } from "./manage-hold.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, loadShowtimeForSale, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
 
-export const textArray = (values: string[]) =>
+const textArray = (values: string[]) =>
   sql`ARRAY[${sql.join(
     values.map((v) => sql`${v}`),
     sql`, `,

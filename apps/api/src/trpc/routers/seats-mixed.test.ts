@@ -3,7 +3,7 @@ import { holds, seatClaims } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShowtime, movieInput, theaterInput } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, rng, startTestServer, type TestServer } from "../../test/harness.ts";
 
 const USERS = 30;
 const ROUNDS = 6;
@@ -19,14 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 describe("holds, replacements, refreshes, releases and admin changes all at once", () => {
   it("never answer 5xx, and leave every claim belonging to a live hold that lists it", async () => {

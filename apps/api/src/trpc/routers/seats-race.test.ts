@@ -3,7 +3,7 @@ import { holds, seatClaims } from "@boxoffice/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createShowtime, movieInput, theaterInput } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, rng, startTestServer, type TestServer } from "../../test/harness.ts";
 
 const CLIENTS = 50;
 const ROWS = "ABCDE";
@@ -19,15 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
 });
-
-/** A small deterministic generator, so a failing race can be replayed from its seed. */
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
 
 async function hotShowtime(): Promise<string> {
   const theater = await server.http.post<{ id: string }>("/api/admin/theaters", theaterInput(), admin);
