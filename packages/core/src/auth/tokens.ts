@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync, randomBytes } from "node:crypto";
+import { createHmac, createSecretKey, hkdfSync, randomBytes } from "node:crypto";
 import type { Role } from "@boxoffice/contracts";
 import { RoleSchema } from "@boxoffice/contracts";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
@@ -38,7 +38,9 @@ function subkey(secret: string, purpose: string): Buffer {
 }
 
 export function createTokenService(config: TokenConfig, clock: Clock): TokenService {
-  const accessKey = new TextEncoder().encode(config.accessSecret);
+  // A KeyObject lets jose sign and verify with node:crypto's HMAC directly, instead of importing a
+  // WebCrypto key on every call: this runs on every authenticated request.
+  const accessKey = createSecretKey(Buffer.from(config.accessSecret));
   // Refresh tokens and OTP codes are stored as keyed hashes: a leaked table alone cannot be replayed,
   // and a 6-digit code cannot be brute-forced offline from its hash.
   const refreshKey = subkey(config.refreshSecret, "refresh-token");

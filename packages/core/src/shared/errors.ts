@@ -8,7 +8,12 @@ export class AppError extends Error {
     message: string = errorTable[code].message,
     readonly details?: Record<string, unknown>,
   ) {
+    // An AppError is an answer, not a bug: skip capturing a stack (a lost seat race throws one per 409,
+    // and formatting stacks through source maps showed up in the hold benchmark's profile).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = limit;
   }
 }
 
