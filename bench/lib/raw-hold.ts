@@ -18,31 +18,29 @@ interface ShowtimeRow {
 }
 
 // The statements packages/core/src/seating/hold-seats.ts (holdSeats -> claimSeats) sends, one for one
-// and in the same order (eleven statements for a replacing hold, inside begin/commit), with the same
-// parameters; checked against what the API sends. Only the PostgreSQL work is mirrored: no HTTP, JWT,
-// Zod, tRPC, drizzle query building, seat-bus publishing or DTO mapping, which is what the ratio measures.
+// and in the same order (five statements for a replacing hold, four otherwise, inside begin/commit), with
+// the same parameters. Only the PostgreSQL work is mirrored: no HTTP, JWT, Zod, tRPC, drizzle query
+// building, seat-bus publishing or DTO mapping, which is what the ratio measures.
 
-/** loadShowtimeForSale(tx, id, { lock: true }): every seat change of a showtime takes this lock first. */
-const LOCK_SHOWTIME = `SELECT s.id, s.status, s.start_at, s.end_at, s.sales_close_at, s.currency, s.base_price,
-  s.seat_type_prices, s.no_orphan_seats, s.seat_version, sc.id AS screen_id, sc.updated_at AS screen_updated_at
-  FROM showtimes s INNER JOIN screens sc ON sc.id = s.screen_id WHERE s.id = $1 FOR NO KEY UPDATE OF s`;
-const PREVIOUS_HOLD = `SELECT id FROM holds
-  WHERE user_id = $1 AND showtime_id = $2 AND status = $3 FOR UPDATE`;
-const DELETE_LAPSED = `DELETE FROM seat_claims
-  WHERE showtime_id = $1 AND seat_id = ANY($2::text[]) AND hold_id IS NOT NULL AND expires_at <= $3`;
-const REPLACE_PREVIOUS = "UPDATE holds SET status = $1, closed_at = $2 WHERE id = $3";
+/** lockShowtimeForHold: the showtime lock and the seat-version bump in one statement. */
+const LOCK_AND_BUMP = `UPDATE showtimes s SET seat_version = s.seat_version + 1 FROM screens sc
+  WHERE s.id = $1 AND sc.id = s.screen_id
+  RETURNING s.id, s.status, s.start_at, s.end_at, s.sales_close_at, s.currency, s.base_price,
+  s.seat_type_prices, s.no_orphan_seats, s.seat_version, sc.id AS screen_id, sc.updated_at AS screen_updated_at`;
+const REPLACE_PREVIOUS = `UPDATE holds SET status = $1, closed_at = $2
+  WHERE user_id = $3 AND showtime_id = $4 AND status = $5 RETURNING id`;
 const INSERT_HOLD = `INSERT INTO holds
   (showtime_id, user_id, seat_ids, prices, total, currency, expires_at, max_expires_at, created_at)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`;
-const MOVE_KEPT = `UPDATE seat_claims SET hold_id = $1, expires_at = $2, price = ($3::jsonb ->> seat_id)::int
-  WHERE hold_id = $4 AND seat_id = ANY($5::text[]) AND expires_at > $6::timestamptz RETURNING seat_id`;
-const RELEASE_REST = "DELETE FROM seat_claims WHERE hold_id = $1 RETURNING seat_id";
 const CLAIM_SEATS = `INSERT INTO seat_claims (showtime_id, seat_id, hold_id, user_id, expires_at, price, created_at)
   SELECT $1::uuid, s.seat_id, $2::uuid, $3::uuid, $4::timestamptz, s.price, $5::timestamptz
   FROM unnest($6::text[], $7::int[]) AS s(seat_id, price)
-  ON CONFLICT DO NOTHING RETURNING seat_id`;
-const BUMP_VERSION =
-  "UPDATE showtimes SET seat_version = seat_version + 1 WHERE id = $1 RETURNING seat_version";
+  ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
+    hold_id = EXCLUDED.hold_id, user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
+    price = EXCLUDED.price, created_at = EXCLUDED.created_at
+  WHERE seat_claims.hold_id IS NOT NULL AND (seat_claims.expires_at <= $8::timestamptz OR seat_claims.hold_id = $9::uuid)
+  RETURNING seat_id`;
+const RELEASE_REST = "DELETE FROM seat_claims WHERE hold_id = $1 RETURNING seat_id";
 
 /** Thrown inside the transaction to roll it back, as the API's errors do. */
 class Refused extends Error {
@@ -96,7 +94,7 @@ async function holdInTransaction(
   showtimeId: string,
   requested: string[],
 ): Promise<Outcome> {
-  const showtime = (await client.query<ShowtimeRow>(LOCK_SHOWTIME, [showtimeId])).rows[0];
+  const showtime = (await client.query<ShowtimeRow>(LOCK_AND_BUMP, [showtimeId])).rows[0];
   const now = new Date();
   const refused = refusal(showtime, requested, settings, now);
   if (refused || !showtime) {
@@ -108,40 +106,30 @@ async function holdInTransaction(
   const expiresAt = new Date(now.getTime() + settings.holdTtlSeconds * 1000);
   const maxExpiresAt = new Date(now.getTime() + settings.holdMaxLifetimeSeconds * 1000);
 
-  const previous = (await client.query<{ id: string }>(PREVIOUS_HOLD, [userId, showtime.id, "active"]))
-    .rows[0];
-  await client.query(DELETE_LAPSED, [showtime.id, seatIds, now]);
-  if (previous) {
-    await client.query(REPLACE_PREVIOUS, ["replaced", now, previous.id]);
-  }
+  const previous = (
+    await client.query<{ id: string }>(REPLACE_PREVIOUS, ["replaced", now, userId, showtime.id, "active"])
+  ).rows[0];
   const values = [showtime.id, userId, seatIds, JSON.stringify(prices), total, showtime.currency];
   const hold = (await client.query<{ id: string }>(INSERT_HOLD, [...values, expiresAt, maxExpiresAt, now]))
     .rows[0];
   if (!hold) {
     throw new Error("insert returned no row");
   }
-  const kept = new Set<string>();
+  const claimValues = [showtime.id, hold.id, userId, expiresAt.toISOString(), now.toISOString()];
+  const claimed = await client.query<{ seat_id: string }>(CLAIM_SEATS, [
+    ...claimValues,
+    seatIds,
+    seatIds.map((id) => prices[id] ?? 0),
+    now.toISOString(),
+    previous?.id ?? null,
+  ]);
+  const got = new Set(claimed.rows.map((row) => row.seat_id));
+  const taken = seatIds.filter((id) => !got.has(id));
+  if (taken.length > 0) {
+    throw new Refused({ kind: "taken", seatIds: taken });
+  }
   if (previous) {
-    const moveValues = [hold.id, expiresAt, JSON.stringify(prices), previous.id, seatIds, now.toISOString()];
-    for (const row of (await client.query<{ seat_id: string }>(MOVE_KEPT, moveValues)).rows) {
-      kept.add(row.seat_id);
-    }
     await client.query(RELEASE_REST, [previous.id]);
   }
-  const toInsert = seatIds.filter((id) => !kept.has(id));
-  if (toInsert.length > 0) {
-    const claimValues = [showtime.id, hold.id, userId, expiresAt.toISOString(), now.toISOString()];
-    const inserted = await client.query<{ seat_id: string }>(CLAIM_SEATS, [
-      ...claimValues,
-      toInsert,
-      toInsert.map((id) => prices[id] ?? 0),
-    ]);
-    const claimed = new Set(inserted.rows.map((row) => row.seat_id));
-    const taken = toInsert.filter((id) => !claimed.has(id));
-    if (taken.length > 0) {
-      throw new Refused({ kind: "taken", seatIds: taken });
-    }
-  }
-  await client.query(BUMP_VERSION, [showtime.id]);
   return { kind: "held", holdId: hold.id, seatIds };
 }

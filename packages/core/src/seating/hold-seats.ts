@@ -1,14 +1,13 @@
 import type { Hold, HoldInput, SeatUpdateEvent } from "@boxoffice/contracts";
 import { holds, seatClaims, type Transaction } from "@boxoffice/db";
-import { and, eq, isNotNull, lte, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
 import { bestAvailable } from "./best-available.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
 import { liveClaims } from "./live-claims.ts";
-import { bumpSeatVersion } from "./manage-hold.ts";
 import { orphanSeats } from "./orphans.ts";
-import { assertOnSale, loadShowtimeForSale, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
+import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
 
 const textArray = (values: string[]) =>
   sql`ARRAY[${sql.join(
@@ -37,7 +36,7 @@ export async function holdSeats(deps: SeatingDeps, userId: string, input: HoldIn
     throw tooMany("count", deps.settings.holdMaxSeats);
   }
   const outcome = await deps.db.transaction(async (tx) => {
-    const showtime = await loadShowtimeForSale(tx, input.showtimeId, { lock: true });
+    const showtime = await lockShowtimeForHold(tx, input.showtimeId);
     const now = deps.clock.now();
     assertOnSale(showtime, now);
     const seatIds = input.seatIds
@@ -106,25 +105,12 @@ async function claimSeats(
   );
   const total = Object.values(prices).reduce((a, b) => a + b, 0);
 
+  // Few statements while the showtime lock is held: it bounds how many holds one showtime takes a second.
   const [previous] = await tx
-    .select({ id: holds.id })
-    .from(holds)
+    .update(holds)
+    .set({ status: "replaced", closedAt: now })
     .where(and(eq(holds.userId, userId), eq(holds.showtimeId, showtime.id), eq(holds.status, "active")))
-    .for("update");
-  // Lapsed claims are free the moment they lapse; tidy the ones in the way.
-  await tx
-    .delete(seatClaims)
-    .where(
-      and(
-        eq(seatClaims.showtimeId, showtime.id),
-        sql`${seatClaims.seatId} = ANY(${textArray(seatIds)})`,
-        isNotNull(seatClaims.holdId),
-        lte(seatClaims.expiresAt, now),
-      ),
-    );
-  if (previous) {
-    await tx.update(holds).set({ status: "replaced", closedAt: now }).where(eq(holds.id, previous.id));
-  }
+    .returning({ id: holds.id });
   const [hold] = await tx
     .insert(holds)
     .values({
@@ -142,63 +128,44 @@ async function claimSeats(
   if (!hold) {
     throw new Error("insert returned no row");
   }
-  let kept = new Set<string>();
-  let released: string[] = [];
-  if (previous) {
-    // Seats in both holds move across without ever being free; the rest of the old hold is let go.
-    const moved = await tx
-      .update(seatClaims)
-      .set({
-        holdId: hold.id,
-        expiresAt,
-        price: sql`(${JSON.stringify(prices)}::jsonb ->> ${seatClaims.seatId})::int`,
-      })
-      .where(
-        and(
-          eq(seatClaims.holdId, previous.id),
-          sql`${seatClaims.seatId} = ANY(${textArray(seatIds)})`,
-          sql`${seatClaims.expiresAt} > ${now.toISOString()}::timestamptz`,
-        ),
-      )
-      .returning({ seatId: seatClaims.seatId });
-    kept = new Set(moved.map((r) => r.seatId));
-    released = (
-      await tx
-        .delete(seatClaims)
-        .where(eq(seatClaims.holdId, previous.id))
-        .returning({ seatId: seatClaims.seatId })
-    ).map((r) => r.seatId);
-  }
-  const toInsert = seatIds.filter((id) => !kept.has(id));
-  const inserted = new Set<string>();
-  if (toInsert.length > 0) {
-    const result = (await tx.execute(sql`
-      INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, user_id, expires_at, price, created_at)
-      SELECT ${showtime.id}::uuid, s.seat_id, ${hold.id}::uuid, ${userId}::uuid,
-             ${expiresAt.toISOString()}::timestamptz, s.price, ${now.toISOString()}::timestamptz
-      FROM unnest(${textArray(toInsert)}, ${intArray(toInsert.map((id) => prices[id] ?? 0))}) AS s(seat_id, price)
-      ON CONFLICT DO NOTHING
-      RETURNING seat_id`)) as unknown as { rows: Array<{ seat_id: string }> };
-    for (const row of result.rows) {
-      inserted.add(row.seat_id);
-    }
-  }
-  const taken = toInsert.filter((id) => !inserted.has(id));
+  // One statement claims every seat: a free seat is inserted; a seat whose hold has lapsed, or that the
+  // user's previous hold had, is taken over (so it is never free in between); anything else (another
+  // live hold, a booking) is left alone and comes back missing, which refuses the whole hold.
+  const result = (await tx.execute(sql`
+    INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, user_id, expires_at, price, created_at)
+    SELECT ${showtime.id}::uuid, s.seat_id, ${hold.id}::uuid, ${userId}::uuid,
+           ${expiresAt.toISOString()}::timestamptz, s.price, ${now.toISOString()}::timestamptz
+    FROM unnest(${textArray(seatIds)}, ${intArray(seatIds.map((id) => prices[id] ?? 0))}) AS s(seat_id, price)
+    ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
+      hold_id = EXCLUDED.hold_id, user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
+      price = EXCLUDED.price, created_at = EXCLUDED.created_at
+    WHERE seat_claims.hold_id IS NOT NULL
+      AND (seat_claims.expires_at <= ${now.toISOString()}::timestamptz OR seat_claims.hold_id = ${previous?.id ?? null}::uuid)
+    RETURNING seat_id`)) as unknown as { rows: Array<{ seat_id: string }> };
+  const claimed = new Set(result.rows.map((row) => row.seat_id));
+  const taken = seatIds.filter((id) => !claimed.has(id));
   if (taken.length > 0) {
     throw new AppError("SEATS_TAKEN", `Seats ${taken.join(", ")} were just taken`, { seatIds: taken });
   }
+  const released = previous
+    ? (
+        await tx
+          .delete(seatClaims)
+          .where(eq(seatClaims.holdId, previous.id))
+          .returning({ seatId: seatClaims.seatId })
+      ).map((r) => r.seatId)
+    : [];
   if (showtime.noOrphanSeats) {
     await assertNoOrphans(tx, showtime, seatIds, now);
   }
-  const version = await bumpSeatVersion(tx, showtime.id);
   return {
     hold: toHold(hold, showtime.plan),
     event: {
       showtimeId: showtime.id,
-      version,
+      version: showtime.seatVersion,
       seats: [
         ...seatIds.map((seatId) => ({ seatId, status: "held" as const })),
-        ...released.filter((id) => !kept.has(id)).map((seatId) => ({ seatId, status: "available" as const })),
+        ...released.map((seatId) => ({ seatId, status: "available" as const })),
       ],
     },
   };

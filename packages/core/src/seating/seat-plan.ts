@@ -1,6 +1,6 @@
 import type { ScreenLayout, SeatMap, SeatType } from "@boxoffice/contracts";
 import { type DbOrTx, screens, showtimes } from "@boxoffice/db";
-import { eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { seatTypePrices } from "../catalog/prices.ts";
 import { buildSeatMap } from "../catalog/seat-map.ts";
 import { AppError } from "../shared/errors.ts";
@@ -41,6 +41,23 @@ export interface ShowtimeForSale {
   plan: SeatPlan;
 }
 
+const SALE_COLUMNS = {
+  id: showtimes.id,
+  status: showtimes.status,
+  startAt: showtimes.startAt,
+  endAt: showtimes.endAt,
+  salesCloseAt: showtimes.salesCloseAt,
+  currency: showtimes.currency,
+  basePrice: showtimes.basePrice,
+  seatTypePrices: showtimes.seatTypePrices,
+  noOrphanSeats: showtimes.noOrphanSeats,
+  seatVersion: showtimes.seatVersion,
+  screenId: screens.id,
+  screenUpdatedAt: screens.updatedAt,
+};
+
+type SaleRow = Omit<ShowtimeForSale, "plan"> & { screenId: string; screenUpdatedAt: Date };
+
 /**
  * Reads the showtime with its seat plan. With `lock`, the showtime row is locked FOR NO KEY UPDATE: every
  * transaction that changes this showtime's seats (hold, release, refresh, sweep) takes that lock first,
@@ -53,24 +70,30 @@ export async function loadShowtimeForSale(
   options: { lock?: boolean } = {},
 ): Promise<ShowtimeForSale> {
   const query = db
-    .select({
-      id: showtimes.id,
-      status: showtimes.status,
-      startAt: showtimes.startAt,
-      endAt: showtimes.endAt,
-      salesCloseAt: showtimes.salesCloseAt,
-      currency: showtimes.currency,
-      basePrice: showtimes.basePrice,
-      seatTypePrices: showtimes.seatTypePrices,
-      noOrphanSeats: showtimes.noOrphanSeats,
-      seatVersion: showtimes.seatVersion,
-      screenId: screens.id,
-      screenUpdatedAt: screens.updatedAt,
-    })
+    .select(SALE_COLUMNS)
     .from(showtimes)
     .innerJoin(screens, eq(screens.id, showtimes.screenId))
     .where(eq(showtimes.id, showtimeId));
   const [row] = options.lock ? await query.for("no key update", { of: showtimes }) : await query;
+  return withPlan(db, showtimeId, row);
+}
+
+/**
+ * What a hold needs, in one statement: the showtime lock (an UPDATE's own row lock, the same mode as FOR
+ * NO KEY UPDATE) and the seat-version bump at once. A hold that then fails rolls the bump back with the
+ * rest; one that commits announces the version it got here.
+ */
+export async function lockShowtimeForHold(tx: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
+  const [row] = await tx
+    .update(showtimes)
+    .set({ seatVersion: sql`${showtimes.seatVersion} + 1` })
+    .from(screens)
+    .where(and(eq(showtimes.id, showtimeId), eq(screens.id, showtimes.screenId)))
+    .returning(SALE_COLUMNS);
+  return withPlan(tx, showtimeId, row as SaleRow | undefined);
+}
+
+async function withPlan(db: DbOrTx, showtimeId: string, row: SaleRow | undefined): Promise<ShowtimeForSale> {
   if (!row) {
     throw new AppError("NOT_FOUND", "No such showtime", { field: "showtimeId", id: showtimeId });
   }
