@@ -48,6 +48,17 @@ async function expectCreated<T>(res: Promise<{ status: number; body: unknown }>,
   return body as T;
 }
 
+/** Plain rows of standard seats with no aisles: `rowsOf("AB", 6)` is A1..A6 and B1..B6. */
+export function rowsOf(labels: string, seatsPerRow: number): ScreenLayout {
+  return {
+    rows: [...labels].map((label) => ({
+      label,
+      seats: Array.from({ length: seatsPerRow }, (_, i) => ({ number: i + 1 })),
+    })),
+    blocked: [],
+  };
+}
+
 export function theaterInput(overrides: Record<string, unknown> = {}) {
   return {
     name: unique("Test Cinema"),
@@ -69,7 +80,11 @@ export function movieInput(overrides: Record<string, unknown> = {}) {
 }
 
 /** A theater with one screen and a movie, made through the admin API as an admin would. */
-export async function createCatalog(server: TestServer, token: string, options: { timeZone?: string } = {}) {
+export async function createCatalog(
+  server: TestServer,
+  token: string,
+  options: { timeZone?: string; layout?: ScreenLayout } = {},
+) {
   const theater = await expectCreated<Theater>(
     server.http.post(
       "/api/admin/theaters",
@@ -81,7 +96,7 @@ export async function createCatalog(server: TestServer, token: string, options: 
   const screen = await expectCreated<Screen>(
     server.http.post(
       "/api/admin/screens",
-      { theaterId: theater.id, name: "Screen 1", layout: SMALL_LAYOUT },
+      { theaterId: theater.id, name: "Screen 1", layout: options.layout ?? SMALL_LAYOUT },
       token,
     ),
     "screen",

@@ -2,7 +2,7 @@ import type { ErrorBody, Hold, Session } from "@boxoffice/contracts";
 import { holds, seatClaims } from "@boxoffice/db";
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createShowtime, movieInput, theaterInput } from "../../test/catalog-fixtures.ts";
+import { createCatalog, createShowtime, rowsOf } from "../../test/catalog-fixtures.ts";
 import { registerAdmin, registerUser, rng, startTestServer, type TestServer } from "../../test/harness.ts";
 
 const CLIENTS = 50;
@@ -21,21 +21,11 @@ afterAll(async () => {
 });
 
 async function hotShowtime(): Promise<string> {
-  const theater = await server.http.post<{ id: string }>("/api/admin/theaters", theaterInput(), admin);
-  const rows = [...ROWS].map((label) => ({
-    label,
-    seats: Array.from({ length: 6 }, (_, i) => ({ number: i + 1 })),
-  }));
-  const screen = await server.http.post<{ id: string }>(
-    "/api/admin/screens",
-    { theaterId: theater.body.id, name: "Hot", layout: { rows } },
-    admin,
-  );
-  const movie = await server.http.post<{ id: string }>("/api/admin/movies", movieInput(), admin);
+  const { theater, screen, movie } = await createCatalog(server, admin, { layout: rowsOf(ROWS, 6) });
   const show = await createShowtime(
     server,
     admin,
-    { theaterId: theater.body.id, screenId: screen.body.id, movieId: movie.body.id },
+    { theaterId: theater.id, screenId: screen.id, movieId: movie.id },
     "2031-01-01T12:00:00Z",
   );
   return show.id;

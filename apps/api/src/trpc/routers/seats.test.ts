@@ -3,7 +3,7 @@ import { manualClock, sweepExpiredHolds } from "@boxoffice/core";
 import { holds, seatClaims } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createCatalog, createShowtime } from "../../test/catalog-fixtures.ts";
+import { createCatalog, createShowtime, rowsOf } from "../../test/catalog-fixtures.ts";
 import {
   issuePaths,
   registerAdmin,
@@ -151,17 +151,11 @@ describe("holding seats", () => {
   });
 
   it("with the no-orphan rule, a hold that strands a single seat is refused with ORPHAN_SEAT", async () => {
-    const { theater, movie } = await createCatalog(server, admin);
-    const row = { label: "A", seats: [1, 2, 3, 4, 5, 6].map((number) => ({ number })) };
-    const screen = await server.http.post<{ id: string }>(
-      "/api/admin/screens",
-      { theaterId: theater.id, name: "Row of six", layout: { rows: [row] } },
-      admin,
-    );
+    const { theater, screen, movie } = await createCatalog(server, admin, { layout: rowsOf("A", 6) });
     const showtime = await createShowtime(
       server,
       admin,
-      { theaterId: theater.id, screenId: screen.body.id, movieId: movie.id },
+      { theaterId: theater.id, screenId: screen.id, movieId: movie.id },
       "2030-02-01T12:00:00Z",
       { noOrphanSeats: true },
     );
