@@ -90,36 +90,25 @@ export const staffProcedure = authedProcedure.use(({ ctx, next }) => {
 });
 
 /**
- * Counts a request against a per-address budget for its procedure (so an app's refreshes do not use up
- * its sign-in budget); past it answers 429 with Retry-After. A limit of 0 turns the check off.
+ * Counts a request against a per-minute budget for its procedure (so an app's refreshes do not use up
+ * its sign-in budget): per client address, and with `perUser` per signed-in user too, so one account
+ * cannot hammer from many addresses nor one address with many accounts. Past it answers 429 with
+ * Retry-After. A limit of 0 turns the check off.
  */
-export function rateLimit(limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
+export function rateLimit(limitOf: (ctx: TrpcContext) => number, options: { perUser?: boolean } = {}) {
   return t.middleware(async ({ ctx, next, path }) => {
     const limit = limitOf(ctx);
     if (limit > 0) {
-      const verdict = await ctx.deps.rateLimiter.hit(`${path}:${ctx.clientIp}`, limit, windowMs);
-      ctx.resHeaders.set("RateLimit-Limit", String(limit));
-      ctx.resHeaders.set("RateLimit-Remaining", String(verdict.remaining));
-      if (!verdict.allowed) {
-        throw new AppError("RATE_LIMITED", undefined, { retryAfterSeconds: verdict.retryAfterSeconds });
+      const keys = [`${path}:ip:${ctx.clientIp}`];
+      if (options.perUser && ctx.user) {
+        keys.push(`${path}:user:${ctx.user.userId}`);
       }
-    }
-    return next();
-  });
-}
-
-/**
- * Like `rateLimit`, counted both per signed-in user and per address: one account cannot hammer a
- * showtime from many addresses, nor one address with many accounts.
- */
-export function rateLimitPerUser(limitOf: (ctx: TrpcContext) => number, windowMs = 60_000) {
-  return t.middleware(async ({ ctx, next, path }) => {
-    const limit = limitOf(ctx);
-    const userId = (ctx as TrpcContext & { user: { userId: string } | null }).user?.userId;
-    if (limit > 0) {
-      const keys = [`${path}:ip:${ctx.clientIp}`, ...(userId ? [`${path}:user:${userId}`] : [])];
+      ctx.resHeaders.set("RateLimit-Limit", String(limit));
+      let remaining = limit;
       for (const key of keys) {
-        const verdict = await ctx.deps.rateLimiter.hit(key, limit, windowMs);
+        const verdict = await ctx.deps.rateLimiter.hit(key, limit, 60_000);
+        remaining = Math.min(remaining, verdict.remaining);
+        ctx.resHeaders.set("RateLimit-Remaining", String(remaining));
         if (!verdict.allowed) {
           throw new AppError("RATE_LIMITED", undefined, { retryAfterSeconds: verdict.retryAfterSeconds });
         }

@@ -1,10 +1,12 @@
 import * as c from "@boxoffice/contracts";
 import { holdSeats, idempotent, refreshHold, releaseHold } from "@boxoffice/core";
 import { seatUpdates } from "../../realtime/seat-updates.ts";
-import { authedProcedure, publicProcedure, rateLimitPerUser, router } from "../init.ts";
+import { authedProcedure, publicProcedure, rateLimit, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
 
-const holdLimited = authedProcedure.use(rateLimitPerUser((ctx) => ctx.deps.config.rateLimitHoldsPerMin));
+const holdLimited = authedProcedure.use(
+  rateLimit((ctx) => ctx.deps.config.rateLimitHoldsPerMin, { perUser: true }),
+);
 
 export const seatsRouter = router({
   hold: holdLimited
