@@ -12,8 +12,10 @@ import type { AppEnv } from "./http/app-env.ts";
 import { docsRoutes } from "./http/docs.ts";
 import { errorStatus, logServerError, toErrorObject } from "./http/error-body.ts";
 import { healthRoutes } from "./http/health.ts";
+import { paymentRoutes } from "./http/payment-routes.ts";
 import { buildOpenApiDocument } from "./http/openapi.ts";
 import { createRestHandler } from "./http/rest-adapter.ts";
+import { ticketRoutes } from "./http/ticket-routes.ts";
 import { createTrpcContext, type TrpcContext } from "./trpc/context.ts";
 import { appRouter } from "./trpc/router.ts";
 
@@ -22,7 +24,9 @@ const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const openApiDocument = buildOpenApiDocument(appRouter, API_VERSION);
+  const openApiDocument = buildOpenApiDocument(appRouter, API_VERSION, {
+    devPayments: deps.devPayments !== undefined,
+  });
   const rest = createRestHandler(appRouter);
 
   app.use(async (c, next) => {
@@ -112,6 +116,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
     }),
   );
+  app.route("/api", paymentRoutes(deps));
+  app.route("/api", ticketRoutes(deps));
   app.all("/api/*", (c) => rest(c));
 
   app.notFound((c) => c.json(errorBody("NOT_FOUND", c.var.requestId), 404));

@@ -14,7 +14,7 @@ import { type AppDeps, type BuildDepsOptions, buildDeps } from "./deps.ts";
 /** Reads the environment or exits with a message naming what is wrong. */
 export function loadConfigOrExit(
   env: Record<string, string | undefined> = process.env,
-  options: { needsSecrets?: boolean } = {},
+  options: { needsSecrets?: boolean; needsPayments?: boolean } = {},
 ): LoadedConfig & { logger: Logger } {
   try {
     const loaded = loadConfig(env, options);

@@ -1,14 +1,18 @@
 import {
   AvailabilityReader,
+  buildPaymentProviders,
   type Clock,
   type Config,
   createTokenService,
+  type DevPaymentProvider,
   DevSmsProvider,
   type HoldSettings,
   holdExpiryProducer,
   inProcessSeatBus,
   type Logger,
   memoryRateLimiter,
+  type PaymentProviders,
+  processRefunds,
   type RateLimiter,
   redisRateLimiter,
   redisSeatBus,
@@ -16,7 +20,9 @@ import {
   type SmsProvider,
   sweepExpiredHolds,
   systemClock,
+  type TicketKey,
   type TokenService,
+  ticketSecret,
 } from "@boxoffice/core";
 import { createDb, type Database, type DbHandle } from "@boxoffice/db";
 import { Redis } from "ioredis";
@@ -40,6 +46,11 @@ export interface AppDeps {
   availability: AvailabilityReader;
   seatEvents: SeatEventLog;
   onHoldExpiry: (holdId: string, expiresAt: Date) => void;
+  providers: PaymentProviders;
+  /** Set when the dev provider is the configured one: its pay page and signed webhooks. */
+  devPayments: DevPaymentProvider | undefined;
+  /** Signs tickets' QR payloads. */
+  ticketSecret: TicketKey;
   /** Stops what buildDeps started in the background (sweeper, queue producer, bus). */
   stopBackground: () => Promise<void>;
 }
@@ -89,7 +100,8 @@ export async function buildDeps(
       })
     : undefined;
   const seatEvents = new SeatEventLog(bus);
-  // Embedded mode has no worker: the API process sweeps lapsed holds itself, on a timer.
+  const { providers, dev } = buildPaymentProviders(config.payments, config.jwtRefreshSecret);
+  // Embedded mode has no worker: the API process sweeps lapsed holds and sends due refunds itself.
   let sweeping = false;
   const sweeper = redis
     ? undefined
@@ -100,6 +112,8 @@ export async function buildDeps(
         sweeping = true;
         sweepExpiredHolds({ db: dbHandle.db, clock, bus })
           .catch((err: unknown) => logger.error({ err }, "hold sweep failed"))
+          .then(() => processRefunds({ db: dbHandle.db, clock, providers, logger }))
+          .catch((err: unknown) => logger.error({ err }, "sending due refunds failed"))
           .finally(() => {
             sweeping = false;
           });
@@ -141,6 +155,9 @@ export async function buildDeps(
     availability: new AvailabilityReader({ db: dbHandle.db, clock }),
     seatEvents,
     onHoldExpiry: (holdId, expiresAt) => producer?.schedule(holdId, expiresAt),
+    providers,
+    devPayments: dev,
+    ticketSecret: ticketSecret(config.jwtRefreshSecret),
     stopBackground: async () => {
       clearInterval(sweeper);
       seatEvents.close();

@@ -1,4 +1,11 @@
-import { ConfigError, createLogger, exitOnSignals, loadConfig, redisSeatBus } from "@boxoffice/core";
+import {
+  buildPaymentProviders,
+  ConfigError,
+  createLogger,
+  exitOnSignals,
+  loadConfig,
+  redisSeatBus,
+} from "@boxoffice/core";
 import { createDb, runMigrations } from "@boxoffice/db";
 import { Redis } from "ioredis";
 import { startWorker } from "./worker.ts";
@@ -44,6 +51,8 @@ const worker = await startWorker({
   bus,
   logger,
   prefix: config.redisPrefix,
+  // Refunds are sent with the same providers the API takes payments through.
+  providers: buildPaymentProviders(config.payments, config.jwtRefreshSecret).providers,
 });
 logger.info({ queues: worker.queues }, "worker ready");
 

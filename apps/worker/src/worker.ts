@@ -2,6 +2,10 @@ import {
   EXPIRE_HOLD_JOB,
   HOLDS_QUEUE,
   type Logger,
+  PAYMENTS_QUEUE,
+  type PaymentProviders,
+  processRefunds,
+  SEND_REFUNDS_JOB,
   type SeatBus,
   SWEEP_JOB,
   sweepExpiredHolds,
@@ -17,10 +21,13 @@ export interface WorkerDeps {
   bus: SeatBus;
   logger: Logger;
   prefix: string;
+  providers: PaymentProviders;
 }
 
 /** How often the scheduler sweeps lapsed holds, whatever the per-hold delayed jobs did. */
 export const SWEEP_EVERY_MS = 60_000;
+/** How often refunds that are due (new, or backing off after a failure) are sent to their provider. */
+export const REFUNDS_EVERY_MS = 15_000;
 
 /**
  * BullMQ workers for the hold-expiry queue: a job scheduler sweeps every minute, and each hold's
@@ -46,6 +53,35 @@ export async function startWorker(deps: WorkerDeps) {
     { every: SWEEP_EVERY_MS },
     { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
   );
+  const payments = new Queue(PAYMENTS_QUEUE, { connection: deps.connection.duplicate(), prefix: bullPrefix });
+  await payments.upsertJobScheduler(
+    "send-due-refunds",
+    { every: REFUNDS_EVERY_MS },
+    { name: SEND_REFUNDS_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+  );
+  // The API sends a refund the moment it decides it; this catches what failed or what a crash left.
+  const refunder = new Worker(
+    PAYMENTS_QUEUE,
+    async (job) => {
+      if (job.name !== SEND_REFUNDS_JOB) {
+        throw new Error(`no handler for job "${job.name}"`);
+      }
+      const result = await processRefunds({
+        db: deps.db,
+        clock: systemClock,
+        providers: deps.providers,
+        logger: deps.logger,
+      });
+      if (result.processed + result.submitted + result.failed > 0) {
+        deps.logger.info(result, "due refunds sent");
+      }
+      return result;
+    },
+    { connection: deps.connection.duplicate(), prefix: bullPrefix, concurrency: 1 },
+  );
+  refunder.on("failed", (job, err) =>
+    deps.logger.warn({ job: job?.name, id: job?.id, err: err.message }, "job failed"),
+  );
   const worker = new Worker(
     HOLDS_QUEUE,
     async (job) => {
@@ -61,11 +97,14 @@ export async function startWorker(deps: WorkerDeps) {
     deps.logger.warn({ job: job?.name, id: job?.id, err: err.message }, "job failed"),
   );
   await worker.waitUntilReady();
+  await refunder.waitUntilReady();
   return {
-    queues: [HOLDS_QUEUE],
+    queues: [HOLDS_QUEUE, PAYMENTS_QUEUE],
     close: async () => {
       await worker.close();
+      await refunder.close();
       await queue.close();
+      await payments.close();
     },
   };
 }

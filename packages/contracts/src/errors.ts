@@ -25,6 +25,15 @@ export const errorTable = {
   ORPHAN_SEAT: { status: 409, message: "This choice would leave a single empty seat between taken ones" },
   NO_SEATS_TOGETHER: { status: 409, message: "Not enough free seats together in one row" },
   SALES_CLOSED: { status: 409, message: "This showtime is not on sale" },
+  CANCELLATION_CLOSED: { status: 409, message: "The show has started: this booking can no longer be cancelled" },
+  PAYMENT_PENDING: { status: 409, message: "The payment is not complete yet: try again shortly" },
+  PAYMENT_REFUNDED: {
+    status: 409,
+    message: "The payment arrived after these seats were lost: it is being refunded in full",
+  },
+  PAYMENT_METHOD_DISABLED: { status: 409, message: "This payment method is not enabled here" },
+  PAYMENT_FAILED: { status: 402, message: "The payment did not go through" },
+  INVALID_SIGNATURE: { status: 400, message: "The signature does not match" },
   HOLD_EXPIRED: { status: 410, message: "This hold has expired: hold the seats again" },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: "This Idempotency-Key was used with a different request" },
   GONE: { status: 410, message: "This no longer exists" },
@@ -33,6 +42,7 @@ export const errorTable = {
   OTP_LOCKED: { status: 429, message: "Too many wrong codes: request a new one" },
   RATE_LIMITED: { status: 429, message: "Too many requests: slow down" },
   INTERNAL: { status: 500, message: "Something went wrong on our side" },
+  PAYMENT_PROVIDER_ERROR: { status: 502, message: "The payment provider did not answer: try again" },
   UNAVAILABLE: { status: 503, message: "The service is not ready" },
 } as const satisfies Record<string, { status: number; message: string }>;
 

@@ -10,7 +10,11 @@ type Operation = { responses?: Record<string, unknown> };
  * The OpenAPI document for the REST API, built from the same procedures. Error responses are rewritten
  * to the one `{ error: {...} }` body the API really sends, and creations answer with their real status.
  */
-export function buildOpenApiDocument(appRouter: AppRouter, version: string): OpenAPIObject {
+export function buildOpenApiDocument(
+  appRouter: AppRouter,
+  version: string,
+  options: { devPayments?: boolean } = {},
+): OpenAPIObject {
   // Our meta type requires `openapi`, the library's marks it optional: the router is structurally the same.
   const doc = generateOpenApiDocument(appRouter as unknown as OpenApiRouter, {
     title: "boxoffice API",
@@ -55,7 +59,120 @@ export function buildOpenApiDocument(appRouter: AppRouter, version: string): Ope
       }
     }
   }
+  addAdapterRoutes(doc, errorContent, options.devPayments ?? false);
   return doc;
+}
+
+/**
+ * The routes that are not tRPC procedures (their bodies are not JSON-in/JSON-out): providers' webhooks,
+ * the ticket PDF and the dev provider's pay page. Documented by hand, in the same error shape.
+ */
+function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments: boolean): void {
+  const error = (description: string) => ({ description, content: errorContent });
+  const raw = {
+    required: true,
+    description: "The provider's event, byte for byte as it was signed",
+    content: { "application/json": { schema: { type: "object" } } },
+  };
+  const received = {
+    description: "Accepted (also for a replay, which changes nothing)",
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          properties: {
+            received: { type: "boolean" },
+            eventId: { type: "string" },
+            type: { type: "string" },
+            outcome: { type: "string" },
+            duplicate: { type: "boolean" },
+          },
+        },
+      },
+    },
+  };
+  const webhook = (summary: string, parameters: unknown[] = []) => ({
+    post: {
+      tags: ["payments"],
+      summary,
+      description:
+        "Signed by the provider (`X-Razorpay-Signature` over the raw body, or `Stripe-Signature` with its " +
+        "timestamp). Every event id is recorded, so a replay is a no-op.",
+      parameters,
+      requestBody: raw,
+      responses: {
+        "200": received,
+        "400": error("Forged or missing signature, or not an event (nothing changes)"),
+        "404": error("That provider is not enabled here"),
+        "413": error("Body too large"),
+        "500": error("Unexpected server error (the provider retries)"),
+      },
+    },
+  });
+  const orderId = { name: "orderId", in: "path", required: true, schema: { type: "string" } };
+  doc.paths ??= {};
+  Object.assign(doc.paths, {
+    "/payments/webhook": webhook("Webhook of the configured payment provider"),
+    "/payments/webhook/{provider}": webhook("Webhook of one provider", [
+      { name: "provider", in: "path", required: true, schema: { type: "string", enum: ["razorpay", "stripe", "dev"] } },
+    ]),
+    "/bookings/{id}/ticket.pdf": {
+      get: {
+        tags: ["bookings"],
+        summary: "The ticket as a PDF: movie, theater, screen, seats, local show time, amount and QR",
+        security: [{ bearerAuth: [] }],
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        responses: {
+          "200": { description: "The PDF", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
+          "400": error("Invalid input (VALIDATION_FAILED)"),
+          "401": error("Missing, invalid or expired access token"),
+          "404": error("No such booking (or not yours)"),
+          "500": error("Unexpected server error"),
+        },
+      },
+    },
+  });
+  if (!devPayments) {
+    return;
+  }
+  Object.assign(doc.paths, {
+    "/payments/dev/pay/{orderId}": {
+      get: {
+        tags: ["payments"],
+        summary: "Dev provider only: the pay page for an order",
+        parameters: [orderId],
+        responses: {
+          "200": { description: "An HTML page with a Pay button", content: { "text/html": { schema: { type: "string" } } } },
+          "404": error("No such dev order"),
+        },
+      },
+      post: {
+        tags: ["payments"],
+        summary: "Dev provider only: pay an order (fires a correctly signed webhook at this server)",
+        parameters: [orderId],
+        requestBody: {
+          required: false,
+          content: {
+            "application/json": {
+              schema: {
+                type: "object",
+                properties: {
+                  amount: { type: "integer", description: "Pay a different amount (minor units)" },
+                  fail: { type: "boolean" },
+                  deliver: { type: "boolean", description: "false: return the signed webhook instead of sending it" },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          "200": { description: "Checkout's handler fields (orderId, paymentId, signature)" },
+          "400": error("Invalid input"),
+          "404": error("No such dev order"),
+        },
+      },
+    },
+  });
 }
 
 /** The errors a route can answer, from what it is: every status comes from the one error table. */

@@ -11,6 +11,8 @@ export type TrpcContext = {
   requestId: string;
   logger: Logger;
   clientIp: string;
+  /** scheme://host the client used, for links the API hands out (the dev provider's pay page). */
+  origin(): string;
   /** The raw `Authorization` header; procedures that need a user verify it (see authedProcedure). */
   authorization: string | undefined;
   refreshCookie: string | undefined;
@@ -32,6 +34,7 @@ export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
     requestId: c.var.requestId,
     logger: c.var.logger,
     clientIp: c.var.clientIp,
+    origin: () => new URL(c.req.url).origin,
     authorization: c.req.header("authorization"),
     refreshCookie: getCookie(c, REFRESH_COOKIE),
     idempotencyKey: c.req.header("idempotency-key"),

@@ -32,6 +32,7 @@ export const createCallerFactory = t.createCallerFactory;
 const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: "BAD_REQUEST",
   401: "UNAUTHORIZED",
+  402: "PAYMENT_REQUIRED",
   403: "FORBIDDEN",
   404: "NOT_FOUND",
   405: "METHOD_NOT_SUPPORTED",
@@ -39,7 +40,9 @@ const trpcCodeByStatus: Record<number, TRPC_ERROR_CODE_KEY> = {
   410: "NOT_FOUND",
   413: "PAYLOAD_TOO_LARGE",
   415: "UNSUPPORTED_MEDIA_TYPE",
+  422: "UNPROCESSABLE_CONTENT",
   429: "TOO_MANY_REQUESTS",
+  502: "BAD_GATEWAY",
   503: "SERVICE_UNAVAILABLE",
 };
 

@@ -6,7 +6,9 @@ import {
   adminTheatersRouter,
 } from "./routers/admin-catalog.ts";
 import { authRouter } from "./routers/auth.ts";
+import { bookingsRouter } from "./routers/bookings.ts";
 import { moviesRouter, showtimesRouter, theatersRouter } from "./routers/catalog.ts";
+import { paymentsRouter } from "./routers/payments.ts";
 import { seatsRouter } from "./routers/seats.ts";
 import { adminUsersRouter, usersRouter } from "./routers/users.ts";
 
@@ -17,6 +19,8 @@ export const appRouter = router({
   showtimes: showtimesRouter,
   theaters: theatersRouter,
   seats: seatsRouter,
+  payments: paymentsRouter,
+  bookings: bookingsRouter,
   admin: router({
     users: adminUsersRouter,
     theaters: adminTheatersRouter,

@@ -6,9 +6,11 @@ import type {
   ShowtimePatch,
 } from "@boxoffice/contracts";
 import {
+  bookings,
   type Database,
   type DbOrTx,
   holds,
+  paymentOrders,
   movies,
   PG_EXCLUSION_VIOLATION,
   pgErrorOf,
@@ -19,6 +21,9 @@ import {
 } from "@boxoffice/db";
 import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
+import { cancelShowtimeBookings } from "../bookings/cancel-showtime.ts";
+import type { PaymentsDeps } from "../payments/deps.ts";
+import { processRefunds } from "../payments/refunds.ts";
 import { countLiveClaims } from "../seating/live-claims.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
@@ -140,7 +145,10 @@ export async function createShowtime(deps: Deps, input: ShowtimeInput): Promise<
   }
 }
 
-export async function updateShowtime(deps: Deps, input: ShowtimePatch): Promise<Showtime> {
+export async function updateShowtime(
+  deps: Pick<PaymentsDeps, "db" | "clock" | "bus" | "providers" | "logger">,
+  input: ShowtimePatch,
+): Promise<Showtime> {
   const { id, ...patch } = input;
   const current = await findShowtime(deps.db, id);
   if (current.status === "cancelled" || current.status === "completed") {
@@ -152,22 +160,55 @@ export async function updateShowtime(deps: Deps, input: ShowtimePatch): Promise<
   const endAt = patch.endAt ? new Date(patch.endAt) : shift(current.endAt);
   const salesCloseAt = patch.salesCloseAt ? new Date(patch.salesCloseAt) : shift(current.salesCloseAt);
   checkTimes(startAt, endAt, salesCloseAt);
+  const moved = startAt.getTime() !== current.startAt.getTime() || endAt.getTime() !== current.endAt.getTime();
+  const now = deps.clock.now();
   try {
-    const [row] = await deps.db
-      .update(showtimes)
-      .set({ ...patch, startAt, endAt, salesCloseAt, updatedAt: deps.clock.now() })
-      .where(eq(showtimes.id, id))
-      .returning();
-    if (!row) {
-      throw new AppError("NOT_FOUND", "No such showtime", { field: "id", id });
+    const outcome = await deps.db.transaction(async (tx) => {
+      // The UPDATE takes the showtime's row lock, so no hold, payment or cancellation runs beside it.
+      const [row] = await tx
+        .update(showtimes)
+        .set({ ...patch, startAt, endAt, salesCloseAt, updatedAt: now })
+        .where(eq(showtimes.id, id))
+        .returning();
+      if (!row) {
+        throw new AppError("NOT_FOUND", "No such showtime", { field: "id", id });
+      }
+      if (moved && (await hasConfirmedBookings(tx, id))) {
+        throw new AppError(
+          "SEATS_IN_USE",
+          "People hold tickets for this time: cancel the showtime instead (everyone is refunded)",
+          { field: patch.startAt ? "startAt" : "endAt" },
+        );
+      }
+      const cancelled =
+        row.status === "cancelled" ? await cancelShowtimeBookings(tx, id, now) : { refundIds: [], event: undefined };
+      return { row, ...cancelled };
+    });
+    if (outcome.event) {
+      await deps.bus.publish(outcome.event);
     }
-    return toShowtime(row);
+    if (outcome.refundIds.length > 0) {
+      // Many refunds may be due: send them in the background; the refund job retries whatever fails.
+      processRefunds(deps, { ids: outcome.refundIds, limit: outcome.refundIds.length }).catch((err: unknown) =>
+        deps.logger.error({ err, showtimeId: id }, "sending the refunds of a cancelled showtime failed"),
+      );
+    }
+    return toShowtime(outcome.row);
   } catch (err) {
     if (isOverlap(err)) {
       throw await overlapError(deps.db, current.screenId, startAt, endAt, id);
     }
     throw err;
   }
+}
+
+async function hasConfirmedBookings(tx: DbOrTx, showtimeId: string): Promise<boolean> {
+  const [row] = await tx
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(and(eq(bookings.showtimeId, showtimeId), eq(bookings.status, "confirmed")))
+    .limit(1);
+  return row !== undefined;
 }
 
 /**
@@ -188,6 +229,16 @@ export async function deleteShowtime(deps: Deps, id: string): Promise<void> {
     if (inUse > 0) {
       throw new AppError("SEATS_IN_USE", "Seats of this showtime are held or sold: cancel it instead", {
         seats: inUse,
+      });
+    }
+    const [ordered] = await tx
+      .select({ id: paymentOrders.id })
+      .from(paymentOrders)
+      .where(eq(paymentOrders.showtimeId, showtime.id))
+      .limit(1);
+    if (ordered) {
+      throw new AppError("HAS_DEPENDENTS", "Payments were started for this showtime: cancel it instead", {
+        field: "id",
       });
     }
     await tx.delete(seatClaims).where(eq(seatClaims.showtimeId, showtime.id));

@@ -3,6 +3,13 @@ import { ConfigError, loadConfig } from "./env.ts";
 
 const strong = (c: string) => c.repeat(40);
 
+const razorpayKeys = {
+  PAYMENT_PROVIDER: "razorpay",
+  RAZORPAY_KEY_ID: "rzp_test_k",
+  RAZORPAY_KEY_SECRET: "ks",
+  RAZORPAY_WEBHOOK_SECRET: "ws",
+};
+
 describe("loadConfig", () => {
   it("gives the documented defaults on an empty environment, with ephemeral secrets and a warning", () => {
     const { config, warnings } = loadConfig({});
@@ -38,8 +45,33 @@ describe("loadConfig", () => {
       JWT_ACCESS_SECRET: strong("a"),
       JWT_REFRESH_SECRET: strong("r"),
       DATABASE_URL: "postgres://db.internal/boxoffice",
+      ...razorpayKeys,
     });
     expect(config.seedDemoData).toBe(false);
+  });
+
+  it("production takes money through a real provider with all its keys; elsewhere dev is the default", () => {
+    const secrets = { NODE_ENV: "production", JWT_ACCESS_SECRET: strong("a"), JWT_REFRESH_SECRET: strong("r") };
+    expect(() => loadConfig(secrets)).toThrow(/PAYMENT_PROVIDER must be razorpay or stripe in production/);
+    expect(() => loadConfig({ ...secrets, PAYMENT_PROVIDER: "dev" })).toThrow(/PAYMENT_PROVIDER/);
+    expect(() => loadConfig({ ...secrets, PAYMENT_PROVIDER: "razorpay", RAZORPAY_KEY_ID: "rzp_live_x" })).toThrow(
+      /RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET/,
+    );
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "paypal" })).toThrow(/PAYMENT_PROVIDER/);
+    const { config } = loadConfig({ ...secrets, ...razorpayKeys });
+    expect(config.payments).toEqual({
+      provider: "razorpay",
+      razorpay: { keyId: "rzp_test_k", keySecret: "ks", webhookSecret: "ws", apiBaseUrl: undefined },
+      stripe: undefined,
+    });
+    expect(loadConfig({}).config.payments.provider).toBe("dev");
+  });
+
+  it("warns that payments go elsewhere when a provider's API base URL is overridden", () => {
+    const { warnings } = loadConfig({ ...razorpayKeys, RAZORPAY_API_BASE_URL: "http://127.0.0.1:4010" });
+    expect(warnings.join("\n")).toMatch(/RAZORPAY_API_BASE_URL is set: payments go to http:\/\/127.0.0.1:4010/);
+    expect(() => loadConfig({ STRIPE_API_BASE_URL: "ftp://x" })).toThrow(/STRIPE_API_BASE_URL/);
   });
 
   it("names each malformed variable", () => {

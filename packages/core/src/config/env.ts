@@ -59,6 +59,15 @@ const EnvSchema = z.object({
   SEED_DEMO_DATA: booleanish.optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   MONGO_URI: z.string().optional(),
+  PAYMENT_PROVIDER: z.enum(["dev", "razorpay", "stripe"]).optional(),
+  RAZORPAY_KEY_ID: z.string().trim().min(1).optional(),
+  RAZORPAY_KEY_SECRET: z.string().trim().min(1).optional(),
+  RAZORPAY_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
+  RAZORPAY_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4010"),
+  STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().trim().min(1).optional(),
+  STRIPE_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4020"),
 });
 
 export interface Config {
@@ -87,6 +96,29 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   seedDemoData: boolean;
   shutdownTimeoutMs: number;
+  payments: PaymentsConfig;
+}
+
+export interface RazorpayConfig {
+  keyId: string;
+  keySecret: string;
+  webhookSecret: string;
+  /** A stand-in for api.razorpay.com (tests, staging). */
+  apiBaseUrl: string | undefined;
+}
+
+export interface StripeConfig {
+  secretKey: string;
+  webhookSecret: string;
+  publishableKey: string | undefined;
+  apiBaseUrl: string | undefined;
+}
+
+export interface PaymentsConfig {
+  /** Takes new orders; every provider configured here also has its webhook served. */
+  provider: "dev" | "razorpay" | "stripe";
+  razorpay: RazorpayConfig | undefined;
+  stripe: StripeConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -107,7 +139,7 @@ const MIN_SECRET_LENGTH = 32;
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
-  options: { needsSecrets?: boolean } = {},
+  options: { needsSecrets?: boolean; needsPayments?: boolean } = {},
 ): LoadedConfig {
   // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
   const needsSecrets = options.needsSecrets ?? true;
@@ -151,6 +183,8 @@ export function loadConfig(
       "MONGO_URI is set but boxoffice stores its data in PostgreSQL: set DATABASE_URL (or leave it unset for embedded PGlite under DATA_DIR). MONGO_URI is ignored.",
     );
   }
+  // Command-line tools take no payments either; the API and the worker (which sends refunds) do.
+  const payments = paymentsConfig(e, production && (options.needsPayments ?? true), warnings);
   if (production && !e.DATABASE_URL) {
     warnings.push(`DATABASE_URL is not set: using embedded PGlite under ${e.DATA_DIR}, one process only`);
   }
@@ -183,7 +217,58 @@ export function loadConfig(
       // Only the embedded default seeds itself: a server database gets demo data when asked (db:seed).
       seedDemoData: e.SEED_DEMO_DATA ?? (!production && !e.DATABASE_URL),
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      payments,
     },
     warnings,
+  };
+}
+
+type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * Razorpay and Stripe are enabled when their keys are all set, and the chosen provider must be. The dev
+ * provider pays without money, so production refuses it.
+ */
+function paymentsConfig(e: Env, production: boolean, warnings: string[]): PaymentsConfig {
+  const missing = (names: Array<keyof Env>) => names.filter((name) => !e[name]);
+  const razorpayVars: Array<keyof Env> = ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"];
+  const stripeVars: Array<keyof Env> = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"];
+  const provider = e.PAYMENT_PROVIDER ?? (production ? undefined : "dev");
+  // (`production` is false here for tools that take no payments, so they never need payment keys.)
+  if (!provider || (provider === "dev" && production)) {
+    throw new ConfigError(
+      "PAYMENT_PROVIDER must be razorpay or stripe in production (the dev provider takes no money), with its keys",
+    );
+  }
+  const required = provider === "razorpay" ? razorpayVars : provider === "stripe" ? stripeVars : [];
+  const absent = missing(required);
+  if (absent.length > 0) {
+    throw new ConfigError(`PAYMENT_PROVIDER=${provider} needs ${absent.join(", ")}`);
+  }
+  for (const name of ["RAZORPAY_API_BASE_URL", "STRIPE_API_BASE_URL"] as const) {
+    if (e[name]) {
+      warnings.push(`${name} is set: payments go to ${e[name]}, not to the provider itself`);
+    }
+  }
+  return {
+    provider,
+    razorpay:
+      e.RAZORPAY_KEY_ID && e.RAZORPAY_KEY_SECRET && e.RAZORPAY_WEBHOOK_SECRET
+        ? {
+            keyId: e.RAZORPAY_KEY_ID,
+            keySecret: e.RAZORPAY_KEY_SECRET,
+            webhookSecret: e.RAZORPAY_WEBHOOK_SECRET,
+            apiBaseUrl: e.RAZORPAY_API_BASE_URL,
+          }
+        : undefined,
+    stripe:
+      e.STRIPE_SECRET_KEY && e.STRIPE_WEBHOOK_SECRET
+        ? {
+            secretKey: e.STRIPE_SECRET_KEY,
+            webhookSecret: e.STRIPE_WEBHOOK_SECRET,
+            publishableKey: e.STRIPE_PUBLISHABLE_KEY,
+            apiBaseUrl: e.STRIPE_API_BASE_URL,
+          }
+        : undefined,
   };
 }

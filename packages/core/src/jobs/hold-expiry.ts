@@ -4,6 +4,8 @@ import type { Redis } from "ioredis";
 export const HOLDS_QUEUE = "holds";
 export const SWEEP_JOB = "sweep-expired-holds";
 export const EXPIRE_HOLD_JOB = "expire-hold";
+export const PAYMENTS_QUEUE = "payments";
+export const SEND_REFUNDS_JOB = "send-due-refunds";
 
 export interface HoldExpiryProducer {
   /** Asks the worker to announce the hold's seats free the moment it lapses. */

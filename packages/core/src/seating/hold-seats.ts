@@ -2,6 +2,7 @@ import type { Hold, HoldInput, SeatUpdateEvent } from "@boxoffice/contracts";
 import { holds, seatClaims, type Transaction } from "@boxoffice/db";
 import { and, eq, sql } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
+import { intArray, textArray } from "../shared/sql-arrays.ts";
 import { bestAvailable } from "./best-available.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
@@ -9,16 +10,7 @@ import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
 
-const textArray = (values: string[]) =>
-  sql`ARRAY[${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}]::text[]`;
-const intArray = (values: number[]) =>
-  sql`ARRAY[${sql.join(
-    values.map((v) => sql`${v}`),
-    sql`, `,
-  )}]::int[]`;
+
 
 /**
  * Holds seats for `userId`: all of them or none. Inside one transaction that first locks the showtime

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bookings } from "./bookings.ts";
 import { holds } from "./holds.ts";
 import { showtimes } from "./showtimes.ts";
 
@@ -15,8 +16,8 @@ export const seatClaims = pgTable(
       .references(() => showtimes.id, { onDelete: "restrict" }),
     seatId: text("seat_id").notNull(),
     holdId: uuid("hold_id").references(() => holds.id, { onDelete: "cascade" }),
-    /** Set when a booking owns the seat (the bookings issue adds the reference). */
-    bookingId: uuid("booking_id"),
+    /** Set when a booking owns the seat. */
+    bookingId: uuid("booking_id").references(() => bookings.id, { onDelete: "restrict" }),
     userId: uuid("user_id").notNull(),
     /** For a hold: when the claim lapses. Reads and new holds ignore lapsed claims at once. */
     expiresAt: timestamp("expires_at", { withTimezone: true }),
@@ -28,6 +29,7 @@ export const seatClaims = pgTable(
     check("seat_claims_one_owner", sql`(${t.holdId} IS NULL) <> (${t.bookingId} IS NULL)`),
     check("seat_claims_hold_expires", sql`${t.holdId} IS NULL OR ${t.expiresAt} IS NOT NULL`),
     index("seat_claims_hold_idx").on(t.holdId),
+    index("seat_claims_booking_idx").on(t.bookingId),
     index("seat_claims_expiry_idx").on(t.expiresAt).where(sql`${t.holdId} IS NOT NULL`),
   ],
 );

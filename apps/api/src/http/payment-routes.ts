@@ -1,0 +1,158 @@
+import { ProviderIdSchema } from "@boxoffice/contracts";
+import { AppError, DEV_PAY_PATH, handleWebhook } from "@boxoffice/core";
+import { paymentOrders } from "@boxoffice/db";
+import { and, eq } from "drizzle-orm";
+import { type Context, Hono } from "hono";
+import type { AppDeps } from "../deps.ts";
+import type { AppEnv } from "./app-env.ts";
+import { errorStatus, logServerError, toErrorObject } from "./error-body.ts";
+
+/** Answers a thrown error in the API's one error shape. */
+export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
+  const error = toErrorObject(err, c.var.requestId);
+  logServerError(err, { requestId: c.var.requestId, logger: c.var.logger });
+  return c.json({ error }, errorStatus(error) as 400);
+}
+
+/**
+ * Thin REST adapters for what is not JSON-in/JSON-out: providers' webhooks (whose signature covers the raw
+ * body, so the body is read as text and never re-serialised before the check) and the dev provider's pay
+ * page. Mounted under /api.
+ */
+export function paymentRoutes(deps: AppDeps) {
+  const routes = new Hono<AppEnv>();
+
+  const webhook = async (c: Context<AppEnv>, provider: string) => {
+    try {
+      const raw = await c.req.text();
+      const result = await handleWebhook(deps, provider, raw, c.req.raw.headers);
+      c.var.logger.info({ provider, ...result }, "webhook handled");
+      return c.json({ received: true, ...result }, 200);
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  };
+  routes.post("/payments/webhook", (c) => webhook(c, deps.config.payments.provider));
+  routes.post("/payments/webhook/:provider", (c) => webhook(c, c.req.param("provider")));
+
+  const dev = deps.devPayments;
+  if (dev) {
+    const findOrder = async (id: string) => {
+      if (!ProviderIdSchema.safeParse(id).success) {
+        throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
+      }
+      const [order] = await deps.db
+        .select()
+        .from(paymentOrders)
+        .where(and(eq(paymentOrders.provider, "dev"), eq(paymentOrders.providerOrderId, id)));
+      if (!order) {
+        throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
+      }
+      return order;
+    };
+    const path = DEV_PAY_PATH.replace(/^\/api/, "");
+
+    routes.get(`${path}/:orderId`, async (c) => {
+      try {
+        const order = await findOrder(c.req.param("orderId"));
+        return c.html(payPage(order.providerOrderId, order.amount, order.currency));
+      } catch (err) {
+        return errorResponse(c, err);
+      }
+    });
+
+    /**
+     * "Pay": a captured payment for the order, announced by a correctly signed webhook sent to this server
+     * over HTTP, as a provider would. JSON `{ amount?, fail?, deliver? }` lets a test pay the wrong amount,
+     * fail, or take the signed webhook home instead of having it sent.
+     */
+    routes.post(`${path}/:orderId`, async (c) => {
+      try {
+        const order = await findOrder(c.req.param("orderId"));
+        const options = await devPayOptions(c);
+        const paid = dev.pay(
+          { providerOrderId: order.providerOrderId, amount: options.amount ?? order.amount, currency: order.currency },
+          { fail: options.fail },
+        );
+        let webhookStatus: number | undefined;
+        if (options.deliver) {
+          const res = await fetch(new URL("/api/payments/webhook/dev", c.req.url), {
+            method: "POST",
+            headers: paid.webhook.headers,
+            body: paid.webhook.body,
+          });
+          webhookStatus = res.status;
+          await res.body?.cancel();
+        }
+        const answer = {
+          orderId: order.providerOrderId,
+          paymentId: paid.paymentId,
+          signature: paid.signature,
+          ...(webhookStatus === undefined ? { webhook: paid.webhook } : { webhookStatus }),
+        };
+        if ((c.req.header("accept") ?? "").includes("text/html")) {
+          return c.html(paidPage(answer.orderId, options.fail, webhookStatus));
+        }
+        return c.json(answer, 200);
+      } catch (err) {
+        return errorResponse(c, err);
+      }
+    });
+  }
+  return routes;
+}
+
+async function devPayOptions(c: Context<AppEnv>): Promise<{ amount?: number; fail: boolean; deliver: boolean }> {
+  const type = c.req.header("content-type") ?? "";
+  if (type.includes("application/x-www-form-urlencoded")) {
+    const form = await c.req.parseBody();
+    return { fail: form.fail === "true", deliver: true };
+  }
+  const text = await c.req.text();
+  if (!text.trim()) {
+    return { fail: false, deliver: true };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID_JSON");
+  }
+  const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+  const amount = b.amount;
+  if (amount !== undefined && !(Number.isInteger(amount) && (amount as number) > 0 && (amount as number) < 1e9)) {
+    throw new AppError("VALIDATION_FAILED", "Invalid input: amount", {
+      issues: [{ path: "amount", message: "must be a positive whole number of minor units", code: "custom" }],
+    });
+  }
+  return {
+    ...(amount !== undefined ? { amount: amount as number } : {}),
+    fail: b.fail === true,
+    deliver: b.deliver !== false,
+  };
+}
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+
+function money(amount: number, currency: string): string {
+  return new Intl.NumberFormat("en-IN", { style: "currency", currency }).format(amount / 100);
+}
+
+function payPage(orderId: string, amount: number, currency: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
+<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto">
+<h1>Dev payment</h1><p>No money moves: this is the embedded dev provider.</p>
+<p>Order <code>${escape(orderId)}</code>: <strong>${escape(money(amount, currency))}</strong></p>
+<form method="post"><button type="submit">Pay ${escape(money(amount, currency))}</button></form>
+<form method="post"><input type="hidden" name="fail" value="true"><button type="submit">Fail the payment</button></form>
+</body></html>`;
+}
+
+function paidPage(orderId: string, failed: boolean, webhookStatus: number | undefined): string {
+  const outcome = failed ? "The payment failed." : "Paid.";
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
+<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${outcome}</h1>
+<p>Order <code>${escape(orderId)}</code>: the signed webhook was answered ${webhookStatus ?? "-"}.
+Check <code>GET /api/payments/orders/${escape(orderId)}</code> for the booking.</p></body></html>`;
+}

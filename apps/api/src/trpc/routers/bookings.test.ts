@@ -1,0 +1,404 @@
+import type { Availability, Booking, ErrorBody, OrderStatus, Session } from "@boxoffice/contracts";
+import { manualClock, processRefunds } from "@boxoffice/core";
+import { bookings, payments, refunds } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  bookWithDevProvider,
+  confirm,
+  createOrder,
+  devPay,
+  holdSeats,
+  paymentRowCounts,
+  recordsOfOrder,
+  sendWebhook,
+  showtimeOnSale,
+} from "../../test/booking-fixtures.ts";
+import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+
+const clock = manualClock("2029-12-20T10:00:00Z");
+let server: TestServer;
+let admin: string;
+beforeAll(async () => {
+  server = await startTestServer({ clock, config: { rateLimitHoldsPerMin: 0 } });
+  admin = (await registerAdmin(server)).accessToken;
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+const seatStatus = async (showtimeId: string, seatId: string) =>
+  (await server.http.get<Availability>(`/api/seats/availability?showtimeId=${showtimeId}`)).body.seats.find(
+    (s) => s.id === seatId,
+  )?.status;
+
+describe("paying with the dev provider", () => {
+  it("hold, order, pay: the webhook books the seats; the order, the booking, its QR and PDF follow", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A3", "A4"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    expect(order).toMatchObject({ provider: "dev", holdId: hold.id, amount: 40_000, currency: "INR" });
+    expect(order.payUrl).toBe(`${server.url}/api/payments/dev/pay/${order.orderId}`);
+    // Asking again answers the same order.
+    expect((await createOrder(server, user.accessToken, hold.id)).orderId).toBe(order.orderId);
+
+    const page = await fetch(order.payUrl ?? "");
+    expect(await page.text()).toContain("₹400.00");
+
+    const paid = await devPay(server, order.orderId);
+    expect(paid.webhookStatus).toBe(200);
+    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    expect(status.body).toMatchObject({ status: "paid", amount: 40_000 });
+    const bookingId = status.body.bookingId ?? "";
+
+    const booking = await server.http.get<Booking>(`/api/bookings/${bookingId}`, user.accessToken);
+    expect(booking.status).toBe(200);
+    expect(booking.body).toMatchObject({
+      status: "confirmed",
+      showtimeId,
+      seatIds: ["A3", "A4"],
+      amount: 40_000,
+      currency: "INR",
+      refund: null,
+    });
+    expect(booking.body.reference).toMatch(/^BO-[A-HJKMNP-Z2-9]{6}$/);
+    expect(booking.body.qr?.png).toMatch(/^data:image\/png;base64,/);
+    expect(booking.body.qr?.svg).toContain("<svg");
+    expect(await seatStatus(showtimeId, "A3")).toBe("booked");
+
+    const pdf = await fetch(`${server.url}/api/bookings/${bookingId}/ticket.pdf`, {
+      headers: { authorization: `Bearer ${user.accessToken}` },
+    });
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+
+    const records = await recordsOfOrder(server, order.orderId);
+    expect(records.payments).toHaveLength(1);
+    expect(records.bookings).toHaveLength(1);
+    expect(records.notifications.map((n) => `${n.kind}/${n.channel}`)).toEqual(["booking_confirmed/email"]);
+  });
+
+  it("the client's confirmation and the webhook, in either order and repeated, make one booking", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const first = await confirm(server, user.accessToken, paid);
+    expect(first.status).toBe(200);
+    const again = await confirm(server, user.accessToken, paid);
+    expect(again.body.id).toBe(first.body.id);
+    const webhook = await sendWebhook(server, paid.webhook ?? { body: "", headers: {} });
+    expect(webhook.body).toMatchObject({ received: true, outcome: "booked", duplicate: false });
+    const replay = await sendWebhook(server, paid.webhook ?? { body: "", headers: {} });
+    expect(replay.body).toMatchObject({ outcome: "booked", duplicate: true });
+    const records = await recordsOfOrder(server, order.orderId);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([1, 1, 1]);
+  });
+
+  it("twenty webhooks and twenty confirmations fired at once give one booking, one payment, one set of messages", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C3", "C4"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const webhook = paid.webhook ?? { body: "", headers: {} };
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => [
+        sendWebhook(server, webhook, i % 2 ? "/api/payments/webhook" : "/api/payments/webhook/dev"),
+        confirm(server, user.accessToken, paid),
+      ]).flat(),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(40).fill(200));
+    const records = await recordsOfOrder(server, order.orderId);
+    expect(records.payments).toHaveLength(1);
+    expect(records.bookings).toHaveLength(1);
+    expect(records.notifications).toHaveLength(1);
+    expect(records.refunds).toHaveLength(0);
+    const ids = new Set(answers.filter((a) => "id" in a.body).map((a) => (a.body as Booking).id));
+    expect(ids).toEqual(new Set([records.bookings[0]?.id]));
+  });
+
+  it("a payment whose amount differs from the order is refused, refunded in full, and books nothing", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A1"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { amount: 100, deliver: false });
+    const res = await confirm(server, user.accessToken, paid);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: "PAYMENT_REFUNDED", details: { reason: "amount_mismatch" } });
+    const records = await recordsOfOrder(server, order.orderId);
+    expect(records.bookings).toHaveLength(0);
+    expect(records.refunds).toMatchObject([{ amount: 100, reason: "amount_mismatch", status: "processed" }]);
+    expect(records.payments).toMatchObject([{ status: "refunded", refundedAmount: 100 }]);
+    expect(records.notifications.map((n) => n.kind)).toEqual(["payment_refunded"]);
+    // The hold still has its seats: the user can pay the right amount.
+    expect(await seatStatus(showtimeId, "A1")).toBe("held");
+  });
+
+  it("a failed payment books nothing and leaves the hold to pay again", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B4"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const failed = await devPay(server, order.orderId, { fail: true });
+    expect(failed.webhookStatus).toBe(200);
+    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    expect(status.body.status).toBe("failed");
+    expect(await seatStatus(showtimeId, "B4")).toBe("held");
+    await devPay(server, order.orderId);
+    const after = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    expect(after.body.status).toBe("paid");
+  });
+});
+
+describe("late payments", () => {
+  it("if the seats are still free after the hold lapsed, they are booked", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A3"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    clock.advance(11 * 60_000);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const res = await confirm(server, user.accessToken, paid);
+    expect(res.status).toBe(200);
+    expect(res.body.seatIds).toEqual(["A3"]);
+    expect(await seatStatus(showtimeId, "A3")).toBe("booked");
+  });
+
+  it("if someone else has them now, the payment is refunded through the provider and the user told", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const late = await registerUser(server);
+    const other = await registerUser(server);
+    const hold = await holdSeats(server, late.accessToken, showtimeId, ["C3"]);
+    const order = await createOrder(server, late.accessToken, hold.id);
+    clock.advance(11 * 60_000);
+    const otherBooking = await bookWithDevProvider(server, other.accessToken, showtimeId, ["C3"]);
+    const paid = await devPay(server, order.orderId);
+    expect(paid.webhookStatus).toBe(200);
+    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, late.accessToken);
+    expect(status.body).toMatchObject({ status: "refunded", bookingId: null });
+    const records = await recordsOfOrder(server, order.orderId);
+    expect(records.refunds).toMatchObject([{ reason: "late_payment", status: "processed", amount: 40_000 }]);
+    expect(records.payments).toMatchObject([{ status: "refunded" }]);
+    expect(records.notifications.map((n) => n.kind)).toEqual(["payment_refunded"]);
+    const confirmLate = await confirm(server, late.accessToken, paid);
+    expect(confirmLate.body.error).toMatchObject({ code: "PAYMENT_REFUNDED", details: { reason: "late_payment" } });
+    const [kept] = await server.deps.db.select().from(bookings).where(eq(bookings.id, otherBooking.id));
+    expect(kept?.status).toBe("confirmed");
+  });
+});
+
+describe("bad payment input changes nothing", () => {
+  let user: Session;
+  let stranger: Session;
+  let showtimeId: string;
+  beforeAll(async () => {
+    showtimeId = await showtimeOnSale(server, admin);
+    user = await registerUser(server);
+    stranger = await registerUser(server);
+  });
+
+  it("a forged or missing webhook signature is a 400 and records nothing", async () => {
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A4"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const webhook = paid.webhook ?? { body: "", headers: {} };
+    const before = await paymentRowCounts(server);
+    const forged = await sendWebhook(server, {
+      body: webhook.body.replace('"captured"', '"captured" '),
+      headers: webhook.headers,
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.code).toBe("INVALID_SIGNATURE");
+    const { "x-razorpay-signature": _s, ...unsigned } = webhook.headers;
+    expect((await sendWebhook(server, { body: webhook.body, headers: unsigned })).status).toBe(400);
+    const garbage = await sendWebhook(server, { body: "{not json", headers: { "x-razorpay-signature": "zz" } });
+    expect(garbage.status).toBe(400);
+    expect(await paymentRowCounts(server)).toEqual(before);
+  });
+
+  it("the same webhook replayed twenty times books once", async () => {
+    const other = await registerUser(server);
+    const hold = await holdSeats(server, other.accessToken, showtimeId, ["B1"]);
+    const order = await createOrder(server, other.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const answers = [];
+    for (let i = 0; i < 20; i++) {
+      answers.push(await sendWebhook(server, paid.webhook ?? { body: "", headers: {} }));
+    }
+    expect(answers.map((a) => a.body.duplicate)).toEqual([false, ...Array(19).fill(true)]);
+    const records = await recordsOfOrder(server, order.orderId);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([1, 1, 1]);
+  });
+
+  it("a confirmation for someone else's order is a 404, and so is an unknown one", async () => {
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const before = await paymentRowCounts(server);
+    const res = await confirm(server, stranger.accessToken, paid);
+    expect(res.status).toBe(404);
+    expect((await confirm(server, user.accessToken, { ...paid, orderId: "dev_order_nope" })).status).toBe(404);
+    expect(
+      (await server.http.get(`/api/payments/orders/${order.orderId}`, stranger.accessToken)).status,
+    ).toBe(404);
+    expect(await paymentRowCounts(server)).toEqual(before);
+    const wrongSignature = await confirm(server, user.accessToken, { ...paid, signature: "0".repeat(64) });
+    expect(wrongSignature.status).toBe(400);
+    expect(wrongSignature.body.error.code).toBe("INVALID_SIGNATURE");
+  });
+
+  it("an order for an expired, released or someone else's hold is refused", async () => {
+    const hold = await holdSeats(server, stranger.accessToken, showtimeId, ["C2"]);
+    const notMine = await server.http.post<ErrorBody>("/api/payments/create-order", { holdId: hold.id }, user.accessToken);
+    expect(notMine.status).toBe(404);
+    await server.http.request("DELETE", `/api/seats/hold/${hold.id}`, { token: stranger.accessToken });
+    const released = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: hold.id },
+      stranger.accessToken,
+    );
+    expect(released.status).toBe(410);
+    const lapsing = await holdSeats(server, stranger.accessToken, showtimeId, ["C2"]);
+    clock.advance(11 * 60_000);
+    const expired = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: lapsing.id },
+      stranger.accessToken,
+    );
+    expect(expired.status).toBe(410);
+    expect(expired.body.error.code).toBe("HOLD_EXPIRED");
+    const malformed = await server.http.post<ErrorBody>("/api/payments/create-order", { holdId: "x" }, user.accessToken);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.details?.issues).toMatchObject([{ path: "holdId" }]);
+    expect(
+      (await server.http.post<ErrorBody>("/api/payments/create-intent", { holdId: lapsing.id }, user.accessToken))
+        .body.error.code,
+    ).toBe("PAYMENT_METHOD_DISABLED");
+  });
+
+  it("a refund notice before its payment's capture is kept and applied when the payment arrives", async () => {
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A2"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const refundBody = JSON.stringify({
+      entity: "event",
+      event: "refund.processed",
+      contains: ["refund"],
+      payload: { refund: { entity: { id: "rfnd_dash1", payment_id: paid.paymentId, amount: 20_000, notes: [] } } },
+    });
+    const dev = server.deps.devPayments;
+    if (!dev) {
+      throw new Error("the dev provider is not enabled");
+    }
+    const early = await sendWebhook(server, {
+      body: refundBody,
+      headers: { "x-razorpay-signature": dev.sign(refundBody), "x-razorpay-event-id": "evt_refund_first" },
+    });
+    expect(early.body).toMatchObject({ outcome: "unmatched_refund" });
+    const capture = await sendWebhook(server, paid.webhook ?? { body: "", headers: {} });
+    expect(capture.body.outcome).toBe("booked");
+    const records = await recordsOfOrder(server, order.orderId);
+    // The whole payment went back outside boxoffice: the booking is void and its seat free again.
+    expect(records.refunds).toMatchObject([{ reason: "external", status: "processed", amount: 20_000 }]);
+    expect(records.bookings).toMatchObject([{ status: "refunded" }]);
+    expect(await seatStatus(showtimeId, "A2")).toBe("available");
+  });
+});
+
+describe("bookings and cancellation", () => {
+  const policy = {
+    tiers: [
+      { minHoursBefore: 48, refundPercent: 100 },
+      { minHoursBefore: 4, refundPercent: 50 },
+    ],
+  };
+
+  it("lists a user's upcoming and past bookings, and nobody else's", async () => {
+    const showtimeId = await showtimeOnSale(server, admin, "2030-03-01T12:00:00Z");
+    const user = await registerUser(server);
+    const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["A1"]);
+    const mine = await server.http.get<{ items: Booking[]; total: number }>("/api/bookings/my", user.accessToken);
+    expect(mine.body.items.map((b) => b.id)).toEqual([booking.id]);
+    expect(mine.body.items[0]?.showtime.movie.title).toMatch(/^Test Movie/);
+    const past = await server.http.get<{ items: Booking[] }>("/api/bookings/my?when=past", user.accessToken);
+    expect(past.body.items).toEqual([]);
+    const other = await registerUser(server);
+    expect((await server.http.get<{ total: number }>("/api/bookings/my", other.accessToken)).body.total).toBe(0);
+    expect((await server.http.get(`/api/bookings/${booking.id}`, other.accessToken)).status).toBe(404);
+    const otherPdf = await fetch(`${server.url}/api/bookings/${booking.id}/ticket.pdf`, {
+      headers: { authorization: `Bearer ${other.accessToken}` },
+    });
+    expect(otherPdf.status).toBe(404);
+    expect((await fetch(`${server.url}/api/bookings/${booking.id}/ticket.pdf`)).status).toBe(401);
+    // Staff at the door and admins see any booking.
+    expect((await server.http.get(`/api/bookings/${booking.id}`, admin)).status).toBe(200);
+  });
+
+  it("cancelling refunds what the policy bought with the booking allows, frees the seats, and twice is once", async () => {
+    const start = new Date(clock.now().getTime() + 24 * 3_600_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start, { cancellationPolicy: policy });
+    const user = await registerUser(server);
+    const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["B3", "B4"]);
+    expect(booking.amount).toBe(56_000);
+    const quote = await server.http.get(`/api/bookings/${booking.id}/cancellation`, user.accessToken);
+    expect(quote.body).toMatchObject({ cancellable: true, refundPercent: 50, refundAmount: 28_000 });
+
+    const cancelled = await server.http.post<Booking>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      status: "refunded",
+      refund: { amount: 28_000, status: "processed", reason: "cancellation" },
+    });
+    expect(await seatStatus(showtimeId, "B3")).toBe("available");
+    const twice = await server.http.post<Booking>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    expect(twice.body).toEqual(cancelled.body);
+    const [row] = await server.deps.db.select().from(bookings).where(eq(bookings.id, booking.id));
+    const [payment] = await server.deps.db
+      .select()
+      .from(payments)
+      .where(eq(payments.id, row?.paymentId ?? ""));
+    // Half went back: the payment keeps its other half and stays succeeded.
+    expect(payment).toMatchObject({ status: "succeeded", refundedAmount: 28_000 });
+  });
+
+  it("after the show has started a booking cannot be cancelled (409)", async () => {
+    const start = new Date(clock.now().getTime() + 2 * 3_600_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start);
+    const user = await registerUser(server);
+    const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["C3"]);
+    clock.advance(2 * 3_600_000 + 60_000);
+    const res = await server.http.post<ErrorBody>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("CANCELLATION_CLOSED");
+    expect(await seatStatus(showtimeId, "C3")).toBe("booked");
+  });
+
+  it("an admin cancelling a showtime refunds every booking of it in full", async () => {
+    const start = new Date(clock.now().getTime() + 3 * 3_600_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start);
+    const a = await registerUser(server);
+    const b = await registerUser(server);
+    const first = await bookWithDevProvider(server, a.accessToken, showtimeId, ["A3"]);
+    const second = await bookWithDevProvider(server, b.accessToken, showtimeId, ["A4", "B3"]);
+    const res = await server.http.patch(`/api/admin/showtimes/${showtimeId}`, { status: "cancelled" }, admin);
+    expect(res.status).toBe(200);
+    await processRefunds(server.deps);
+    for (const [booking, token] of [
+      [first, a.accessToken],
+      [second, b.accessToken],
+    ] as const) {
+      const now = await server.http.get<Booking>(`/api/bookings/${booking.id}`, token);
+      expect(now.body).toMatchObject({
+        status: "refunded",
+        refund: { amount: booking.amount, status: "processed", reason: "showtime_cancelled" },
+      });
+    }
+    const sent = await server.deps.db.select().from(refunds).where(eq(refunds.reason, "showtime_cancelled"));
+    expect(sent.filter((r) => [first.id, second.id].includes(r.bookingId ?? ""))).toHaveLength(2);
+  });
+});

@@ -1,0 +1,51 @@
+import * as c from "@boxoffice/contracts";
+import { createOrderForHold, orderStatus } from "@boxoffice/core";
+import { authedProcedure, rateLimit, router } from "../init.ts";
+
+// Starting a payment calls the provider: counted like holds, per user and per address.
+const paymentLimited = authedProcedure.use(
+  rateLimit((ctx) => ctx.deps.config.rateLimitHoldsPerMin, { perUser: true }),
+);
+
+export const paymentsRouter = router({
+  createOrder: paymentLimited
+    .meta(c.createOrder.meta)
+    .input(c.createOrder.input)
+    .output(c.createOrder.output)
+    .mutation(async ({ ctx, input }) => {
+      const { order, holdExpiresAt } = await createOrderForHold(ctx.deps, ctx.user.userId, input.holdId, "order");
+      const { keyId, payPath } = order.checkout;
+      return {
+        orderId: order.providerOrderId,
+        provider: order.provider,
+        holdId: order.holdId,
+        amount: order.amount,
+        currency: order.currency,
+        holdExpiresAt: holdExpiresAt.toISOString(),
+        ...(keyId ? { keyId } : {}),
+        ...(payPath ? { payUrl: new URL(payPath, ctx.origin()).toString() } : {}),
+      };
+    }),
+
+  createIntent: paymentLimited
+    .meta(c.createIntent.meta)
+    .input(c.createIntent.input)
+    .output(c.createIntent.output)
+    .mutation(async ({ ctx, input }) => {
+      const { order, holdExpiresAt } = await createOrderForHold(ctx.deps, ctx.user.userId, input.holdId, "intent");
+      return {
+        paymentIntentId: order.providerOrderId,
+        clientSecret: order.checkout.clientSecret ?? "",
+        holdId: order.holdId,
+        amount: order.amount,
+        currency: order.currency,
+        holdExpiresAt: holdExpiresAt.toISOString(),
+      };
+    }),
+
+  order: authedProcedure
+    .meta(c.getOrder.meta)
+    .input(c.getOrder.input)
+    .output(c.getOrder.output)
+    .query(({ ctx, input }) => orderStatus(ctx.deps, ctx.user.userId, input.orderId)),
+});

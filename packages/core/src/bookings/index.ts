@@ -1,0 +1,6 @@
+export * from "./booking-view.ts";
+export * from "./cancel-booking.ts";
+export * from "./cancel-showtime.ts";
+export * from "./get-booking.ts";
+export * from "./reference.ts";
+export * from "./refund-policy.ts";

@@ -1,0 +1,316 @@
+import { randomUUID } from "node:crypto";
+import type { SeatUpdateEvent } from "@boxoffice/contracts";
+import {
+  bookings,
+  holds,
+  type PaymentOrderRow,
+  type PaymentRow,
+  paymentOrders,
+  payments,
+  type RefundReason,
+  refunds,
+  seatClaims,
+  showtimes,
+  theaters,
+  type Transaction,
+} from "@boxoffice/db";
+import { and, eq, inArray, sql } from "drizzle-orm";
+import { newBookingReference } from "../bookings/reference.ts";
+import { enqueueNotifications } from "../notifications/outbox.ts";
+import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { intArray, textArray } from "../shared/sql-arrays.ts";
+import { signTicket } from "../tickets/index.ts";
+import type { PaymentsDeps } from "./deps.ts";
+import type { PaymentProviderName, ProviderPayment } from "./provider.ts";
+import { applyStoredRefundEvents } from "./refund-events.ts";
+import { processRefunds } from "./refunds.ts";
+
+export type ConfirmOutcome =
+  | { kind: "booked"; orderId: string; bookingId: string; paymentId: string }
+  | { kind: "refunded"; orderId: string; paymentId: string; refundId: string; reason: RefundReason }
+  | { kind: "failed"; orderId: string }
+  | { kind: "pending"; orderId: string }
+  | { kind: "unknown_order" };
+
+interface Decided {
+  outcome: ConfirmOutcome;
+  event?: SeatUpdateEvent;
+  /** A payment recorded for the first time: refund events that came before it can now be applied. */
+  recorded?: { providerPaymentId: string };
+}
+
+/**
+ * The one way a payment becomes a booking, called by the webhook and by the client's confirmation alike,
+ * any number of times, in any order, concurrently: the first call that sees a succeeded payment decides
+ * (booking, or a refund when the seats are gone, the amount is wrong or the order was already paid), and
+ * every later call answers that same decision. It runs under the showtime's lock, as every transaction
+ * that changes the showtime's seats does, and then the order's; the payment id is unique besides.
+ */
+export async function confirmPayment(
+  deps: PaymentsDeps,
+  provider: PaymentProviderName,
+  payment: ProviderPayment,
+): Promise<ConfirmOutcome> {
+  const [order] = await deps.db
+    .select()
+    .from(paymentOrders)
+    .where(and(eq(paymentOrders.provider, provider), eq(paymentOrders.providerOrderId, payment.providerOrderId)));
+  if (!order) {
+    return { kind: "unknown_order" };
+  }
+  if (payment.status === "pending") {
+    return { kind: "pending", orderId: order.id };
+  }
+  if (payment.status === "failed") {
+    // A failure never overwrites a success recorded for the same payment id.
+    await deps.db
+      .insert(payments)
+      .values({
+        orderId: order.id,
+        provider,
+        providerPaymentId: payment.providerPaymentId,
+        amount: payment.amount,
+        currency: payment.currency,
+        status: "failed",
+      })
+      .onConflictDoNothing();
+    return { kind: "failed", orderId: order.id };
+  }
+  const decided = await deps.db.transaction((tx) => decide(deps, tx, order, provider, payment));
+  if (decided.event) {
+    await deps.bus.publish(decided.event);
+  }
+  if (decided.recorded) {
+    await applyStoredRefundEvents(deps, provider, decided.recorded.providerPaymentId);
+  }
+  if (decided.outcome.kind === "refunded") {
+    await processRefunds(deps, { ids: [decided.outcome.refundId] });
+  }
+  return decided.outcome;
+}
+
+async function decide(
+  deps: PaymentsDeps,
+  tx: Transaction,
+  unlocked: PaymentOrderRow,
+  provider: PaymentProviderName,
+  reported: ProviderPayment,
+): Promise<Decided> {
+  const now = deps.clock.now();
+  // Showtime first, then the order: the lock order of every seat-changing transaction.
+  const [showtime] = await tx
+    .select({
+      id: showtimes.id,
+      status: showtimes.status,
+      endAt: showtimes.endAt,
+      policy: theaters.cancellationPolicy,
+    })
+    .from(showtimes)
+    .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
+    .where(eq(showtimes.id, unlocked.showtimeId))
+    .for("no key update", { of: showtimes });
+  const [order] = await tx.select().from(paymentOrders).where(eq(paymentOrders.id, unlocked.id)).for("update");
+  if (!showtime || !order) {
+    return { outcome: { kind: "unknown_order" } };
+  }
+
+  const [existing] = await tx
+    .select()
+    .from(payments)
+    .where(and(eq(payments.provider, provider), eq(payments.providerPaymentId, reported.providerPaymentId)));
+  if (existing && existing.status !== "failed") {
+    return { outcome: await outcomeOf(tx, order, existing) };
+  }
+  // A Stripe PaymentIntent keeps its id across attempts: a failed attempt may be followed by a success.
+  const payment = existing
+    ? await tx
+        .update(payments)
+        .set({ status: "succeeded", amount: reported.amount, currency: reported.currency, updatedAt: now })
+        .where(eq(payments.id, existing.id))
+        .returning()
+        .then((rows) => rows[0])
+    : await tx
+        .insert(payments)
+        .values({
+          orderId: order.id,
+          provider,
+          providerPaymentId: reported.providerPaymentId,
+          amount: reported.amount,
+          currency: reported.currency,
+          status: "succeeded",
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .then((rows) => rows[0]);
+  if (!payment) {
+    throw new Error("payment row was not written");
+  }
+  const recorded = { providerPaymentId: payment.providerPaymentId };
+  const refund = async (reason: RefundReason): Promise<Decided> => ({
+    outcome: await refundWholePayment(tx, order, payment, reason, now),
+    recorded,
+  });
+
+  const [alreadyBooked] = await tx
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(eq(bookings.orderId, order.id));
+  if (alreadyBooked) {
+    return refund("duplicate_payment");
+  }
+  if (payment.amount !== order.amount || payment.currency !== order.currency) {
+    return refund("amount_mismatch");
+  }
+  const [hold] = await tx.select().from(holds).where(eq(holds.id, order.holdId));
+  if (hold?.status === "converted") {
+    // Booked through another order of the same hold (a second provider): this money is surplus.
+    return refund("duplicate_payment");
+  }
+  if (!hold || showtime.status === "cancelled" || now >= showtime.endAt) {
+    return refund("late_payment");
+  }
+  // Late payments are common (Checkout cannot stop a payment once the hold lapses): the seats are still
+  // ours if this hold has them, or nobody does, or only a hold that has lapsed.
+  const claims = await tx
+    .select()
+    .from(seatClaims)
+    .where(and(eq(seatClaims.showtimeId, showtime.id), inArray(seatClaims.seatId, hold.seatIds)));
+  const lost = claims.filter(
+    (c) => c.holdId !== hold.id && (c.bookingId !== null || (c.expiresAt !== null && c.expiresAt > now)),
+  );
+  if (lost.length > 0) {
+    return refund("late_payment");
+  }
+
+  const bookingId = randomUUID();
+  const reference = await insertBooking(tx, {
+    id: bookingId,
+    userId: order.userId,
+    showtimeId: showtime.id,
+    holdId: hold.id,
+    orderId: order.id,
+    paymentId: payment.id,
+    seatIds: hold.seatIds,
+    prices: hold.prices,
+    amount: order.amount,
+    currency: order.currency,
+    cancellationPolicy: showtime.policy,
+    qrPayload: (ref) =>
+      signTicket(
+        { bookingId, reference: ref, showtimeId: showtime.id, seatIds: hold.seatIds },
+        deps.ticketSecret,
+      ),
+    createdAt: now,
+  });
+  const taken = await tx.execute(sql`
+    INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, booking_id, user_id, expires_at, price, created_at)
+    SELECT ${showtime.id}::uuid, s.seat_id, NULL, ${bookingId}::uuid, ${order.userId}::uuid, NULL, s.price,
+           ${now.toISOString()}::timestamptz
+    FROM unnest(${textArray(hold.seatIds)}, ${intArray(hold.seatIds.map((id) => hold.prices[id] ?? 0))})
+      AS s(seat_id, price)
+    ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
+      hold_id = NULL, booking_id = EXCLUDED.booking_id, user_id = EXCLUDED.user_id, expires_at = NULL,
+      price = EXCLUDED.price, created_at = EXCLUDED.created_at
+    WHERE seat_claims.hold_id IS NOT NULL
+      AND (seat_claims.hold_id = ${hold.id}::uuid OR seat_claims.expires_at <= ${now.toISOString()}::timestamptz)
+    RETURNING seat_id`);
+  if (rowsOf(taken).length !== hold.seatIds.length) {
+    // Checked above under the showtime lock: only a bug gets here, and the transaction rolls back.
+    throw new Error(`booking ${bookingId} could not take all its seats`);
+  }
+  await tx.update(holds).set({ status: "converted", closedAt: now }).where(eq(holds.id, hold.id));
+  await tx.update(paymentOrders).set({ status: "paid", updatedAt: now }).where(eq(paymentOrders.id, order.id));
+  await enqueueNotifications(tx, {
+    kind: "booking_confirmed",
+    userId: order.userId,
+    subjectId: bookingId,
+    payload: { bookingId, reference, showtimeId: showtime.id, seatIds: hold.seatIds, amount: order.amount },
+  });
+  const version = await bumpSeatVersion(tx, showtime.id);
+  return {
+    outcome: { kind: "booked", orderId: order.id, bookingId, paymentId: payment.id },
+    event: {
+      showtimeId: showtime.id,
+      version,
+      seats: hold.seatIds.map((seatId) => ({ seatId, status: "booked" as const })),
+    },
+    recorded,
+  };
+}
+
+/** What an earlier call decided for this payment. */
+async function outcomeOf(tx: Transaction, order: PaymentOrderRow, payment: PaymentRow): Promise<ConfirmOutcome> {
+  const [booking] = await tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.paymentId, payment.id));
+  if (booking) {
+    return { kind: "booked", orderId: order.id, bookingId: booking.id, paymentId: payment.id };
+  }
+  const [refund] = await tx
+    .select({ id: refunds.id, reason: refunds.reason })
+    .from(refunds)
+    .where(eq(refunds.paymentId, payment.id))
+    .limit(1);
+  if (refund) {
+    return { kind: "refunded", orderId: order.id, paymentId: payment.id, refundId: refund.id, reason: refund.reason };
+  }
+  throw new Error(`payment ${payment.id} has neither a booking nor a refund`);
+}
+
+/** Money that cannot buy its seats goes back, whole; the user is told in the same transaction. */
+async function refundWholePayment(
+  tx: Transaction,
+  order: PaymentOrderRow,
+  payment: PaymentRow,
+  reason: RefundReason,
+  now: Date,
+): Promise<ConfirmOutcome> {
+  const [refund] = await tx
+    .insert(refunds)
+    .values({
+      paymentId: payment.id,
+      provider: payment.provider,
+      amount: payment.amount,
+      currency: payment.currency,
+      reason,
+      createdAt: now,
+      nextAttemptAt: now,
+    })
+    .returning({ id: refunds.id });
+  if (!refund) {
+    throw new Error("refund row was not written");
+  }
+  await enqueueNotifications(tx, {
+    kind: "payment_refunded",
+    userId: order.userId,
+    subjectId: payment.id,
+    payload: { orderId: order.id, amount: payment.amount, currency: payment.currency, reason },
+  });
+  return { kind: "refunded", orderId: order.id, paymentId: payment.id, refundId: refund.id, reason };
+}
+
+type NewBooking = Omit<typeof bookings.$inferInsert, "reference" | "qrPayload"> & {
+  id: string;
+  qrPayload: (reference: string) => string;
+};
+
+/** Inserts the booking under a fresh reference, drawing again on the rare clash. */
+async function insertBooking(tx: Transaction, booking: NewBooking): Promise<string> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const reference = newBookingReference();
+    const inserted = await tx
+      .insert(bookings)
+      .values({ ...booking, reference, qrPayload: booking.qrPayload(reference), updatedAt: booking.createdAt })
+      .onConflictDoNothing({ target: bookings.reference })
+      .returning({ id: bookings.id });
+    if (inserted.length > 0) {
+      return reference;
+    }
+  }
+  throw new Error("no free booking reference after 10 draws");
+}
+
+
+
+function rowsOf(result: unknown): Array<{ seat_id: string }> {
+  return (result as { rows: Array<{ seat_id: string }> }).rows;
+}

@@ -1,0 +1,95 @@
+import type { PaymentProviderName } from "@boxoffice/db";
+
+export type { PaymentProviderName };
+
+/** What the client needs to open the provider's checkout for an order. */
+export interface ProviderOrder {
+  providerOrderId: string;
+  checkout: Record<string, string>;
+}
+
+/** A payment as the provider itself reports it: the only facts a booking is ever made from. */
+export interface ProviderPayment {
+  providerOrderId: string;
+  providerPaymentId: string;
+  /** Minor units the provider says it collected. */
+  amount: number;
+  currency: string;
+  status: "succeeded" | "failed" | "pending";
+}
+
+export interface ProviderRefundEvent {
+  providerPaymentId: string;
+  providerRefundId: string;
+  amount: number;
+  status: "processed" | "failed";
+  /** Our refund id, when the provider echoes it back (notes or metadata). */
+  refundId?: string | undefined;
+}
+
+/** Stripe's `charge.refunded` says how much of a payment has gone back in all, not which refund did it. */
+export interface ProviderRefundTotal {
+  providerPaymentId: string;
+  totalRefunded: number;
+  chargeId: string;
+}
+
+/** What a provider says about refunds of one payment. */
+export type RefundNotice = { kind: "refund"; refund: ProviderRefundEvent } | { kind: "refund_total"; refundTotal: ProviderRefundTotal };
+
+/** A verified webhook, reduced to what boxoffice acts on. */
+export type WebhookEvent = { eventId: string; type: string } & (
+  | { kind: "payment"; payment: ProviderPayment }
+  | RefundNotice
+  | { kind: "ignored" }
+);
+
+/** Checkout's handler fields (Razorpay and dev), or a Stripe PaymentIntent id. */
+export type ClientConfirmation =
+  | { orderId: string; paymentId: string; signature: string }
+  | { paymentIntentId: string };
+
+/**
+ * One payment provider behind the same use cases. Implementations verify signatures with timing-safe
+ * comparisons and throw AppError("INVALID_SIGNATURE") for anything forged; a provider that cannot be
+ * reached throws AppError("PAYMENT_PROVIDER_ERROR").
+ */
+export interface PaymentProvider {
+  readonly name: PaymentProviderName;
+  /** `create-order` (Razorpay, dev) or `create-intent` (Stripe). */
+  readonly flow: "order" | "intent";
+  createOrder(input: {
+    orderId: string;
+    holdId: string;
+    amount: number;
+    currency: string;
+  }): Promise<ProviderOrder>;
+  /** Checks what a client says against the provider: signature first, then the provider's own record. */
+  verifyClientPayment(input: ClientConfirmation): Promise<ProviderPayment>;
+  parseWebhook(rawBody: string, headers: Headers): WebhookEvent;
+  /** Sends a refund; `refundId` is ours, given to the provider so a retry never refunds twice. */
+  refund(input: {
+    refundId: string;
+    providerPaymentId: string;
+    amount: number;
+    currency: string;
+    /** Whether an earlier attempt may have reached the provider. */
+    retry: boolean;
+  }): Promise<{ providerRefundId: string; status: "processed" | "submitted" }>;
+}
+
+/** The providers this deployment accepts payments and webhooks from; `primary` takes new orders. */
+export interface PaymentProviders {
+  primary: PaymentProvider;
+  get(name: string): PaymentProvider | undefined;
+  forFlow(flow: PaymentProvider["flow"]): PaymentProvider | undefined;
+}
+
+export function paymentProviders(primary: PaymentProvider, others: PaymentProvider[] = []): PaymentProviders {
+  const all = [primary, ...others.filter((p) => p.name !== primary.name)];
+  return {
+    primary,
+    get: (name) => all.find((p) => p.name === name),
+    forFlow: (flow) => (primary.flow === flow ? primary : all.find((p) => p.flow === flow)),
+  };
+}
