@@ -17,6 +17,7 @@ export * from "./config/env.ts";
 export * from "./demo/demo-catalog.ts";
 export * from "./demo/seed-demo.ts";
 export * from "./jobs/hold-expiry.ts";
+export * from "./payments/index.ts";
 export * from "./rate-limit/rate-limiter.ts";
 export * from "./seating/index.ts";
 export * from "./shared/clock.ts";
