@@ -9,5 +9,7 @@ export * from "./razorpay-events.ts";
 export * from "./razorpay-provider.ts";
 export * from "./refund-events.ts";
 export * from "./refunds.ts";
+export * from "./sdk.ts";
+export * from "./signatures.ts";
 export * from "./stripe-provider.ts";
 export * from "./webhook.ts";
