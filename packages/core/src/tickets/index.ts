@@ -1,1 +1,2 @@
+export * from "./qr-image.ts";
 export * from "./qr-payload.ts";
