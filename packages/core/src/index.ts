@@ -29,6 +29,7 @@ export * from "./shared/logger.ts";
 export * from "./shared/shutdown.ts";
 export * from "./shared/time.ts";
 export * from "./sms/sms-provider.ts";
+export * from "./tickets/index.ts";
 export * from "./users/ensure-admin.ts";
 export * from "./users/get-user.ts";
 export * from "./users/to-user.ts";
