@@ -25,7 +25,10 @@ export const errorTable = {
   ORPHAN_SEAT: { status: 409, message: "This choice would leave a single empty seat between taken ones" },
   NO_SEATS_TOGETHER: { status: 409, message: "Not enough free seats together in one row" },
   SALES_CLOSED: { status: 409, message: "This showtime is not on sale" },
-  CANCELLATION_CLOSED: { status: 409, message: "The show has started: this booking can no longer be cancelled" },
+  CANCELLATION_CLOSED: {
+    status: 409,
+    message: "The show has started: this booking can no longer be cancelled",
+  },
   PAYMENT_PENDING: { status: 409, message: "The payment is not complete yet: try again shortly" },
   PAYMENT_REFUNDED: {
     status: 409,

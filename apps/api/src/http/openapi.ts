@@ -114,7 +114,12 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
   Object.assign(doc.paths, {
     "/payments/webhook": webhook("Webhook of the configured payment provider"),
     "/payments/webhook/{provider}": webhook("Webhook of one provider", [
-      { name: "provider", in: "path", required: true, schema: { type: "string", enum: ["razorpay", "stripe", "dev"] } },
+      {
+        name: "provider",
+        in: "path",
+        required: true,
+        schema: { type: "string", enum: ["razorpay", "stripe", "dev"] },
+      },
     ]),
     "/bookings/{id}/ticket.pdf": {
       get: {
@@ -123,7 +128,10 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
         security: [{ bearerAuth: [] }],
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         responses: {
-          "200": { description: "The PDF", content: { "application/pdf": { schema: { type: "string", format: "binary" } } } },
+          "200": {
+            description: "The PDF",
+            content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
+          },
           "400": error("Invalid input (VALIDATION_FAILED)"),
           "401": error("Missing, invalid or expired access token"),
           "404": error("No such booking (or not yours)"),
@@ -142,7 +150,10 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
         summary: "Dev provider only: the pay page for an order",
         parameters: [orderId],
         responses: {
-          "200": { description: "An HTML page with a Pay button", content: { "text/html": { schema: { type: "string" } } } },
+          "200": {
+            description: "An HTML page with a Pay button",
+            content: { "text/html": { schema: { type: "string" } } },
+          },
           "404": error("No such dev order"),
         },
       },
@@ -159,7 +170,10 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
                 properties: {
                   amount: { type: "integer", description: "Pay a different amount (minor units)" },
                   fail: { type: "boolean" },
-                  deliver: { type: "boolean", description: "false: return the signed webhook instead of sending it" },
+                  deliver: {
+                    type: "boolean",
+                    description: "false: return the signed webhook instead of sending it",
+                  },
                 },
               },
             },

@@ -71,7 +71,11 @@ export function paymentRoutes(deps: AppDeps) {
         const order = await findOrder(c.req.param("orderId"));
         const options = await devPayOptions(c);
         const paid = dev.pay(
-          { providerOrderId: order.providerOrderId, amount: options.amount ?? order.amount, currency: order.currency },
+          {
+            providerOrderId: order.providerOrderId,
+            amount: options.amount ?? order.amount,
+            currency: order.currency,
+          },
           { fail: options.fail },
         );
         let webhookStatus: number | undefined;
@@ -102,7 +106,9 @@ export function paymentRoutes(deps: AppDeps) {
   return routes;
 }
 
-async function devPayOptions(c: Context<AppEnv>): Promise<{ amount?: number; fail: boolean; deliver: boolean }> {
+async function devPayOptions(
+  c: Context<AppEnv>,
+): Promise<{ amount?: number; fail: boolean; deliver: boolean }> {
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/x-www-form-urlencoded")) {
     const form = await c.req.parseBody();
@@ -120,7 +126,10 @@ async function devPayOptions(c: Context<AppEnv>): Promise<{ amount?: number; fai
   }
   const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
   const amount = b.amount;
-  if (amount !== undefined && !(Number.isInteger(amount) && (amount as number) > 0 && (amount as number) < 1e9)) {
+  if (
+    amount !== undefined &&
+    !(Number.isInteger(amount) && (amount as number) > 0 && (amount as number) < 1e9)
+  ) {
     throw new AppError("VALIDATION_FAILED", "Invalid input: amount", {
       issues: [{ path: "amount", message: "must be a positive whole number of minor units", code: "custom" }],
     });
@@ -132,8 +141,7 @@ async function devPayOptions(c: Context<AppEnv>): Promise<{ amount?: number; fai
   };
 }
 
-const escape = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
 function money(amount: number, currency: string): string {
   return new Intl.NumberFormat("en-IN", { style: "currency", currency }).format(amount / 100);
@@ -143,8 +151,8 @@ function payPage(orderId: string, amount: number, currency: string): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
 <body style="font-family:sans-serif;max-width:28rem;margin:3rem auto">
 <h1>Dev payment</h1><p>No money moves: this is the embedded dev provider.</p>
-<p>Order <code>${escape(orderId)}</code>: <strong>${escape(money(amount, currency))}</strong></p>
-<form method="post"><button type="submit">Pay ${escape(money(amount, currency))}</button></form>
+<p>Order <code>${escapeHtml(orderId)}</code>: <strong>${escapeHtml(money(amount, currency))}</strong></p>
+<form method="post"><button type="submit">Pay ${escapeHtml(money(amount, currency))}</button></form>
 <form method="post"><input type="hidden" name="fail" value="true"><button type="submit">Fail the payment</button></form>
 </body></html>`;
 }
@@ -153,6 +161,6 @@ function paidPage(orderId: string, failed: boolean, webhookStatus: number | unde
   const outcome = failed ? "The payment failed." : "Paid.";
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
 <body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${outcome}</h1>
-<p>Order <code>${escape(orderId)}</code>: the signed webhook was answered ${webhookStatus ?? "-"}.
-Check <code>GET /api/payments/orders/${escape(orderId)}</code> for the booking.</p></body></html>`;
+<p>Order <code>${escapeHtml(orderId)}</code>: the signed webhook was answered ${webhookStatus ?? "-"}.
+Check <code>GET /api/payments/orders/${escapeHtml(orderId)}</code> for the booking.</p></body></html>`;
 }

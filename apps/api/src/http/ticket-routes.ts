@@ -38,7 +38,10 @@ export function ticketRoutes(deps: AppDeps) {
           .filter(Boolean)
           .join(", "),
         screenName: row.screenName,
-        seats: booking.seatIds.map((seatId) => ({ id: seatId, type: plan.byId.get(seatId)?.type ?? "standard" })),
+        seats: booking.seatIds.map((seatId) => ({
+          id: seatId,
+          type: plan.byId.get(seatId)?.type ?? "standard",
+        })),
         startAt: row.startAt,
         timeZone: row.timeZone,
         amount: booking.amount,

@@ -1,5 +1,13 @@
 import type { Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
-import { bookings, notifications, paymentOrders, payments, refunds, seatClaims, webhookEvents } from "@boxoffice/db";
+import {
+  bookings,
+  notifications,
+  paymentOrders,
+  payments,
+  refunds,
+  seatClaims,
+  webhookEvents,
+} from "@boxoffice/db";
 import { count, eq } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { createCatalog, createShowtime } from "./catalog-fixtures.ts";
@@ -74,13 +82,21 @@ export function sendWebhook(
   webhook: { body: string; headers: Record<string, string> },
   path = "/api/payments/webhook",
 ) {
-  return server.http.request<{ received: boolean; outcome: string; duplicate: boolean } & ErrorBody>("POST", path, {
-    raw: webhook.body,
-    headers: webhook.headers,
-  });
+  return server.http.request<{ received: boolean; outcome: string; duplicate: boolean } & ErrorBody>(
+    "POST",
+    path,
+    {
+      raw: webhook.body,
+      headers: webhook.headers,
+    },
+  );
 }
 
-export function confirm(server: TestServer, token: string, paid: { orderId: string; paymentId: string; signature: string }) {
+export function confirm(
+  server: TestServer,
+  token: string,
+  paid: { orderId: string; paymentId: string; signature: string },
+) {
   return server.http.post<Booking & ErrorBody>(
     "/api/bookings/confirm",
     { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature },
@@ -108,8 +124,7 @@ export async function bookWithDevProvider(
 /** Row counts of everything a payment can write, to show a refused request changed nothing. */
 export async function paymentRowCounts(server: TestServer) {
   const db = server.deps.db;
-  const n = async (table: PgTable) =>
-    (await db.select({ n: count() }).from(table))[0]?.n ?? 0;
+  const n = async (table: PgTable) => (await db.select({ n: count() }).from(table))[0]?.n ?? 0;
   return {
     orders: await n(paymentOrders),
     payments: await n(payments),
@@ -124,7 +139,10 @@ export async function paymentRowCounts(server: TestServer) {
 /** Everything recorded for one order: what the invariants are checked against. */
 export async function recordsOfOrder(server: TestServer, providerOrderId: string) {
   const db = server.deps.db;
-  const [order] = await db.select().from(paymentOrders).where(eq(paymentOrders.providerOrderId, providerOrderId));
+  const [order] = await db
+    .select()
+    .from(paymentOrders)
+    .where(eq(paymentOrders.providerOrderId, providerOrderId));
   if (!order) {
     throw new Error(`no order ${providerOrderId}`);
   }
@@ -136,5 +154,11 @@ export async function recordsOfOrder(server: TestServer, providerOrderId: string
     (m) => bookingIds.includes(m.subjectId) || paymentIds.includes(m.subjectId),
   );
   const orderRefunds = (await db.select().from(refunds)).filter((r) => paymentIds.includes(r.paymentId));
-  return { order, payments: orderPayments, bookings: orderBookings, notifications: messages, refunds: orderRefunds };
+  return {
+    order,
+    payments: orderPayments,
+    bookings: orderBookings,
+    notifications: messages,
+    refunds: orderRefunds,
+  };
 }

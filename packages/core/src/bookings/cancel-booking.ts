@@ -11,9 +11,18 @@ import { bookingById, findBookingView } from "./get-booking.ts";
 import { quoteRefund } from "./refund-policy.ts";
 
 /** What cancelling now would give back, under the policy the booking was bought with. */
-export async function cancellationQuote(deps: Pick<PaymentsDeps, "db" | "clock">, viewer: AccessClaims, id: string) {
+export async function cancellationQuote(
+  deps: Pick<PaymentsDeps, "db" | "clock">,
+  viewer: AccessClaims,
+  id: string,
+) {
   const row = await findBookingView(deps.db, viewer, id);
-  const quote = quoteRefund(row.booking.cancellationPolicy, row.startAt, deps.clock.now(), row.booking.amount);
+  const quote = quoteRefund(
+    row.booking.cancellationPolicy,
+    row.startAt,
+    deps.clock.now(),
+    row.booking.amount,
+  );
   return {
     bookingId: id,
     ...quote,

@@ -1,7 +1,6 @@
 import type { Booking } from "@boxoffice/contracts";
-import { bookings, type Database } from "@boxoffice/db";
+import { bookings, type Database, showtimes } from "@boxoffice/db";
 import { and, asc, count, desc, eq, gt, lte } from "drizzle-orm";
-import { showtimes } from "@boxoffice/db";
 import type { AccessClaims } from "../auth/tokens.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
@@ -14,7 +13,11 @@ export function canSee(viewer: AccessClaims, ownerId: string): boolean {
 }
 
 /** One booking as the viewer may see it, with the raw view row (the ticket PDF reads it too). */
-export async function findBookingView(db: Database, viewer: AccessClaims, id: string): Promise<BookingViewRow> {
+export async function findBookingView(
+  db: Database,
+  viewer: AccessClaims,
+  id: string,
+): Promise<BookingViewRow> {
   const [row] = await runViews(bookingViews(db, eq(bookings.id, id)));
   if (!row || !canSee(viewer, row.booking.userId)) {
     throw new AppError("NOT_FOUND", "No such booking", { field: "id", id });

@@ -10,7 +10,12 @@ export interface RefundQuote {
  * What cancelling at `now` gives back under a policy: the tier with the most hours before the show that
  * `now` still meets. Once the show has started nothing can be cancelled. Rounded down to whole minor units.
  */
-export function quoteRefund(policy: CancellationPolicy, startAt: Date, now: Date, amount: number): RefundQuote {
+export function quoteRefund(
+  policy: CancellationPolicy,
+  startAt: Date,
+  now: Date,
+  amount: number,
+): RefundQuote {
   if (now >= startAt) {
     return { cancellable: false, refundPercent: 0, refundAmount: 0 };
   }

@@ -10,9 +10,9 @@ import {
   type Database,
   type DbOrTx,
   holds,
-  paymentOrders,
   movies,
   PG_EXCLUSION_VIOLATION,
+  paymentOrders,
   pgErrorOf,
   screens,
   seatClaims,
@@ -160,7 +160,8 @@ export async function updateShowtime(
   const endAt = patch.endAt ? new Date(patch.endAt) : shift(current.endAt);
   const salesCloseAt = patch.salesCloseAt ? new Date(patch.salesCloseAt) : shift(current.salesCloseAt);
   checkTimes(startAt, endAt, salesCloseAt);
-  const moved = startAt.getTime() !== current.startAt.getTime() || endAt.getTime() !== current.endAt.getTime();
+  const moved =
+    startAt.getTime() !== current.startAt.getTime() || endAt.getTime() !== current.endAt.getTime();
   const now = deps.clock.now();
   try {
     const outcome = await deps.db.transaction(async (tx) => {
@@ -181,7 +182,9 @@ export async function updateShowtime(
         );
       }
       const cancelled =
-        row.status === "cancelled" ? await cancelShowtimeBookings(tx, id, now) : { refundIds: [], event: undefined };
+        row.status === "cancelled"
+          ? await cancelShowtimeBookings(tx, id, now)
+          : { refundIds: [], event: undefined };
       return { row, ...cancelled };
     });
     if (outcome.event) {
@@ -189,8 +192,9 @@ export async function updateShowtime(
     }
     if (outcome.refundIds.length > 0) {
       // Many refunds may be due: send them in the background; the refund job retries whatever fails.
-      processRefunds(deps, { ids: outcome.refundIds, limit: outcome.refundIds.length }).catch((err: unknown) =>
-        deps.logger.error({ err, showtimeId: id }, "sending the refunds of a cancelled showtime failed"),
+      processRefunds(deps, { ids: outcome.refundIds, limit: outcome.refundIds.length }).catch(
+        (err: unknown) =>
+          deps.logger.error({ err, showtimeId: id }, "sending the refunds of a cancelled showtime failed"),
       );
     }
     return toShowtime(outcome.row);

@@ -51,13 +51,19 @@ describe("loadConfig", () => {
   });
 
   it("production takes money through a real provider with all its keys; elsewhere dev is the default", () => {
-    const secrets = { NODE_ENV: "production", JWT_ACCESS_SECRET: strong("a"), JWT_REFRESH_SECRET: strong("r") };
+    const secrets = {
+      NODE_ENV: "production",
+      JWT_ACCESS_SECRET: strong("a"),
+      JWT_REFRESH_SECRET: strong("r"),
+    };
     expect(() => loadConfig(secrets)).toThrow(/PAYMENT_PROVIDER must be razorpay or stripe in production/);
     expect(() => loadConfig({ ...secrets, PAYMENT_PROVIDER: "dev" })).toThrow(/PAYMENT_PROVIDER/);
-    expect(() => loadConfig({ ...secrets, PAYMENT_PROVIDER: "razorpay", RAZORPAY_KEY_ID: "rzp_live_x" })).toThrow(
-      /RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET/,
+    expect(() =>
+      loadConfig({ ...secrets, PAYMENT_PROVIDER: "razorpay", RAZORPAY_KEY_ID: "rzp_live_x" }),
+    ).toThrow(/RAZORPAY_KEY_SECRET, RAZORPAY_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ PAYMENT_PROVIDER: "stripe" })).toThrow(
+      /STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET/,
     );
-    expect(() => loadConfig({ PAYMENT_PROVIDER: "stripe" })).toThrow(/STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET/);
     expect(() => loadConfig({ PAYMENT_PROVIDER: "paypal" })).toThrow(/PAYMENT_PROVIDER/);
     const { config } = loadConfig({ ...secrets, ...razorpayKeys });
     expect(config.payments).toEqual({
@@ -70,7 +76,9 @@ describe("loadConfig", () => {
 
   it("warns that payments go elsewhere when a provider's API base URL is overridden", () => {
     const { warnings } = loadConfig({ ...razorpayKeys, RAZORPAY_API_BASE_URL: "http://127.0.0.1:4010" });
-    expect(warnings.join("\n")).toMatch(/RAZORPAY_API_BASE_URL is set: payments go to http:\/\/127.0.0.1:4010/);
+    expect(warnings.join("\n")).toMatch(
+      /RAZORPAY_API_BASE_URL is set: payments go to http:\/\/127.0.0.1:4010/,
+    );
     expect(() => loadConfig({ STRIPE_API_BASE_URL: "ftp://x" })).toThrow(/STRIPE_API_BASE_URL/);
   });
 

@@ -231,7 +231,11 @@ type Env = z.infer<typeof EnvSchema>;
  */
 function paymentsConfig(e: Env, production: boolean, warnings: string[]): PaymentsConfig {
   const missing = (names: Array<keyof Env>) => names.filter((name) => !e[name]);
-  const razorpayVars: Array<keyof Env> = ["RAZORPAY_KEY_ID", "RAZORPAY_KEY_SECRET", "RAZORPAY_WEBHOOK_SECRET"];
+  const razorpayVars: Array<keyof Env> = [
+    "RAZORPAY_KEY_ID",
+    "RAZORPAY_KEY_SECRET",
+    "RAZORPAY_WEBHOOK_SECRET",
+  ];
   const stripeVars: Array<keyof Env> = ["STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"];
   const provider = e.PAYMENT_PROVIDER ?? (production ? undefined : "dev");
   // (`production` is false here for tools that take no payments, so they never need payment keys.)

@@ -87,7 +87,11 @@ function refundMessage(reason: string): string {
 }
 
 /** Where the caller's order stands: polled by a client that paid and waits for the webhook. */
-export async function orderStatus(deps: PaymentsDeps, userId: string, providerOrderId: string): Promise<OrderStatus> {
+export async function orderStatus(
+  deps: PaymentsDeps,
+  userId: string,
+  providerOrderId: string,
+): Promise<OrderStatus> {
   const order = await ownOrder(deps, userId, providerOrderId, "orderId");
   const [booking] = await deps.db
     .select({ id: bookings.id })

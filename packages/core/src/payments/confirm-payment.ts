@@ -11,8 +11,8 @@ import {
   refunds,
   seatClaims,
   showtimes,
-  theaters,
   type Transaction,
+  theaters,
 } from "@boxoffice/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { newBookingReference } from "../bookings/reference.ts";
@@ -54,7 +54,9 @@ export async function confirmPayment(
   const [order] = await deps.db
     .select()
     .from(paymentOrders)
-    .where(and(eq(paymentOrders.provider, provider), eq(paymentOrders.providerOrderId, payment.providerOrderId)));
+    .where(
+      and(eq(paymentOrders.provider, provider), eq(paymentOrders.providerOrderId, payment.providerOrderId)),
+    );
   if (!order) {
     return { kind: "unknown_order" };
   }
@@ -109,7 +111,11 @@ async function decide(
     .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
     .where(eq(showtimes.id, unlocked.showtimeId))
     .for("no key update", { of: showtimes });
-  const [order] = await tx.select().from(paymentOrders).where(eq(paymentOrders.id, unlocked.id)).for("update");
+  const [order] = await tx
+    .select()
+    .from(paymentOrders)
+    .where(eq(paymentOrders.id, unlocked.id))
+    .for("update");
   if (!showtime || !order) {
     return { outcome: { kind: "unknown_order" } };
   }
@@ -220,7 +226,10 @@ async function decide(
     throw new Error(`booking ${bookingId} could not take all its seats`);
   }
   await tx.update(holds).set({ status: "converted", closedAt: now }).where(eq(holds.id, hold.id));
-  await tx.update(paymentOrders).set({ status: "paid", updatedAt: now }).where(eq(paymentOrders.id, order.id));
+  await tx
+    .update(paymentOrders)
+    .set({ status: "paid", updatedAt: now })
+    .where(eq(paymentOrders.id, order.id));
   await enqueueNotifications(tx, {
     kind: "booking_confirmed",
     userId: order.userId,
@@ -240,8 +249,15 @@ async function decide(
 }
 
 /** What an earlier call decided for this payment. */
-async function outcomeOf(tx: Transaction, order: PaymentOrderRow, payment: PaymentRow): Promise<ConfirmOutcome> {
-  const [booking] = await tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.paymentId, payment.id));
+async function outcomeOf(
+  tx: Transaction,
+  order: PaymentOrderRow,
+  payment: PaymentRow,
+): Promise<ConfirmOutcome> {
+  const [booking] = await tx
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(eq(bookings.paymentId, payment.id));
   if (booking) {
     return { kind: "booked", orderId: order.id, bookingId: booking.id, paymentId: payment.id };
   }
@@ -251,7 +267,13 @@ async function outcomeOf(tx: Transaction, order: PaymentOrderRow, payment: Payme
     .where(eq(refunds.paymentId, payment.id))
     .limit(1);
   if (refund) {
-    return { kind: "refunded", orderId: order.id, paymentId: payment.id, refundId: refund.id, reason: refund.reason };
+    return {
+      kind: "refunded",
+      orderId: order.id,
+      paymentId: payment.id,
+      refundId: refund.id,
+      reason: refund.reason,
+    };
   }
   throw new Error(`payment ${payment.id} has neither a booking nor a refund`);
 }
@@ -299,7 +321,12 @@ async function insertBooking(tx: Transaction, booking: NewBooking): Promise<stri
     const reference = newBookingReference();
     const inserted = await tx
       .insert(bookings)
-      .values({ ...booking, reference, qrPayload: booking.qrPayload(reference), updatedAt: booking.createdAt })
+      .values({
+        ...booking,
+        reference,
+        qrPayload: booking.qrPayload(reference),
+        updatedAt: booking.createdAt,
+      })
       .onConflictDoNothing({ target: bookings.reference })
       .returning({ id: bookings.id });
     if (inserted.length > 0) {
@@ -308,8 +335,6 @@ async function insertBooking(tx: Transaction, booking: NewBooking): Promise<stri
   }
   throw new Error("no free booking reference after 10 draws");
 }
-
-
 
 function rowsOf(result: unknown): Array<{ seat_id: string }> {
   return (result as { rows: Array<{ seat_id: string }> }).rows;

@@ -40,9 +40,13 @@ export async function createOrderForHold(
     throw new AppError("GONE", "This hold has been booked already", { status: hold.status });
   }
   if (hold.status !== "active" || hold.expiresAt <= now) {
-    throw new AppError(hold.status === "active" || hold.status === "expired" ? "HOLD_EXPIRED" : "GONE", undefined, {
-      status: hold.status === "active" ? "expired" : hold.status,
-    });
+    throw new AppError(
+      hold.status === "active" || hold.status === "expired" ? "HOLD_EXPIRED" : "GONE",
+      undefined,
+      {
+        status: hold.status === "active" ? "expired" : hold.status,
+      },
+    );
   }
   const existing = await orderOf(deps, hold.id, provider.name);
   if (existing) {
@@ -83,6 +87,11 @@ async function orderOf(deps: PaymentsDeps, holdId: string, provider: string) {
   const [order] = await deps.db
     .select()
     .from(paymentOrders)
-    .where(and(eq(paymentOrders.holdId, holdId), eq(paymentOrders.provider, provider as PaymentOrderRow["provider"])));
+    .where(
+      and(
+        eq(paymentOrders.holdId, holdId),
+        eq(paymentOrders.provider, provider as PaymentOrderRow["provider"]),
+      ),
+    );
   return order;
 }

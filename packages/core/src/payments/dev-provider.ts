@@ -2,7 +2,12 @@ import { createHash, createHmac, randomBytes } from "node:crypto";
 import { AppError } from "../shared/errors.ts";
 import type { PaymentProvider, ProviderPayment } from "./provider.ts";
 import { readRazorpayEvent } from "./razorpay-events.ts";
-import { hmacHex, verifyHmacHex } from "./hmac.ts";
+import {
+  razorpayCheckoutSignature,
+  razorpayWebhookSignature,
+  verifyRazorpayCheckoutSignature,
+  verifyRazorpayWebhookSignature,
+} from "./signatures.ts";
 
 export const DEV_PAY_PATH = "/api/payments/dev/pay";
 
@@ -17,7 +22,10 @@ export interface DevPaymentProvider extends PaymentProvider {
    * What pressing "Pay" does: a captured payment for the order (of `amount`, the order's by default), with
    * Checkout's handler fields and the signed `payment.captured` webhook a real provider would send.
    */
-  pay(order: { providerOrderId: string; amount: number; currency: string }, options?: { fail?: boolean }): {
+  pay(
+    order: { providerOrderId: string; amount: number; currency: string },
+    options?: { fail?: boolean },
+  ): {
     paymentId: string;
     signature: string;
     webhook: SignedWebhook;
@@ -27,10 +35,7 @@ export interface DevPaymentProvider extends PaymentProvider {
 }
 
 const base62 = (bytes: number) =>
-  randomBytes(bytes)
-    .toString("base64url")
-    .replace(/[-_]/g, "")
-    .slice(0, bytes);
+  randomBytes(bytes).toString("base64url").replace(/[-_]/g, "").slice(0, bytes);
 
 /**
  * The embedded default: no account anywhere. Orders and payments are Razorpay-shaped and signed with a
@@ -40,8 +45,8 @@ const base62 = (bytes: number) =>
  */
 export function devPaymentProvider(masterSecret: string): DevPaymentProvider {
   const secret = createHmac("sha256", masterSecret).update("boxoffice dev payments").digest("hex");
-  const checkoutSignature = (orderId: string, paymentId: string) => hmacHex(secret, `${orderId}|${paymentId}`);
-  const sign = (body: string) => hmacHex(secret, body);
+  // Signed exactly as Razorpay signs, with the derived secret as both key secret and webhook secret.
+  const sign = (body: string) => razorpayWebhookSignature(body, secret);
 
   const decode = (orderId: string, paymentId: string): ProviderPayment | undefined => {
     const match = /^dev_pay_[A-Za-z0-9]+\.(\d{1,9})\.([A-Z]{3})(\.failed)?$/.exec(paymentId);
@@ -60,12 +65,15 @@ export function devPaymentProvider(masterSecret: string): DevPaymentProvider {
   return {
     name: "dev",
     flow: "order",
-    async createOrder(input) {
+    async createOrder() {
       const providerOrderId = `dev_order_${base62(14)}`;
       return { providerOrderId, checkout: { payPath: `${DEV_PAY_PATH}/${providerOrderId}` } };
     },
     async verifyClientPayment(input) {
-      if (!("orderId" in input) || !verifyHmacHex(secret, `${input.orderId}|${input.paymentId}`, input.signature)) {
+      if (
+        !("orderId" in input) ||
+        !verifyRazorpayCheckoutSignature(input.orderId, input.paymentId, input.signature, secret)
+      ) {
         throw new AppError("INVALID_SIGNATURE", "The payment signature does not match this order");
       }
       const payment = decode(input.orderId, input.paymentId);
@@ -75,7 +83,7 @@ export function devPaymentProvider(masterSecret: string): DevPaymentProvider {
       return payment;
     },
     parseWebhook(rawBody, headers) {
-      if (!verifyHmacHex(secret, rawBody, headers.get("x-razorpay-signature") ?? "")) {
+      if (!verifyRazorpayWebhookSignature(rawBody, headers.get("x-razorpay-signature"), secret)) {
         throw new AppError("INVALID_SIGNATURE", "The webhook signature does not match");
       }
       return readRazorpayEvent(rawBody, headers);
@@ -111,7 +119,7 @@ export function devPaymentProvider(masterSecret: string): DevPaymentProvider {
       });
       return {
         paymentId,
-        signature: checkoutSignature(order.providerOrderId, paymentId),
+        signature: razorpayCheckoutSignature(order.providerOrderId, paymentId, secret),
         webhook: {
           body,
           headers: {

@@ -35,7 +35,9 @@ export interface ProviderRefundTotal {
 }
 
 /** What a provider says about refunds of one payment. */
-export type RefundNotice = { kind: "refund"; refund: ProviderRefundEvent } | { kind: "refund_total"; refundTotal: ProviderRefundTotal };
+export type RefundNotice =
+  | { kind: "refund"; refund: ProviderRefundEvent }
+  | { kind: "refund_total"; refundTotal: ProviderRefundTotal };
 
 /** A verified webhook, reduced to what boxoffice acts on. */
 export type WebhookEvent = { eventId: string; type: string } & (

@@ -35,7 +35,8 @@ export function razorpayPaymentStatus(status: string): "succeeded" | "failed" | 
  * is identified by its hash, so its replays are still recognised.
  */
 export function readRazorpayEvent(rawBody: string, headers: Headers): WebhookEvent {
-  const eventId = headers.get("x-razorpay-event-id") || `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
+  const eventId =
+    headers.get("x-razorpay-event-id") || `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
   let json: unknown;
   try {
     json = JSON.parse(rawBody);

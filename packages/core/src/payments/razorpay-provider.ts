@@ -7,8 +7,13 @@ import { verifyRazorpayCheckoutSignature, verifyRazorpayWebhookSignature } from 
 
 /** The SDK rejects with `{ statusCode, error }`; to our callers a provider failure is a 502 to retry. */
 function providerError(err: unknown, what: string): AppError {
-  const detail = isRazorpayApiError(err) ? `${err.statusCode} ${err.error.code}: ${err.error.description}` : String(err);
-  return new AppError("PAYMENT_PROVIDER_ERROR", `Razorpay could not ${what}`, { provider: "razorpay", detail });
+  const detail = isRazorpayApiError(err)
+    ? `${err.statusCode} ${err.error.code}: ${err.error.description}`
+    : String(err);
+  return new AppError("PAYMENT_PROVIDER_ERROR", `Razorpay could not ${what}`, {
+    provider: "razorpay",
+    detail,
+  });
 }
 
 interface RazorpayPaymentEntity {
@@ -57,9 +62,14 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
     },
     async verifyClientPayment(input) {
       if (!("orderId" in input)) {
-        throw new AppError("INVALID_SIGNATURE", "Razorpay payments are confirmed with orderId, paymentId and signature");
+        throw new AppError(
+          "INVALID_SIGNATURE",
+          "Razorpay payments are confirmed with orderId, paymentId and signature",
+        );
       }
-      if (!verifyRazorpayCheckoutSignature(input.orderId, input.paymentId, input.signature, config.keySecret)) {
+      if (
+        !verifyRazorpayCheckoutSignature(input.orderId, input.paymentId, input.signature, config.keySecret)
+      ) {
         throw new AppError("INVALID_SIGNATURE", "The payment signature does not match this order");
       }
       let entity: RazorpayPaymentEntity;
@@ -79,7 +89,9 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
       return toPayment(entity, input.orderId);
     },
     parseWebhook(rawBody, headers) {
-      if (!verifyRazorpayWebhookSignature(rawBody, headers.get("x-razorpay-signature"), config.webhookSecret)) {
+      if (
+        !verifyRazorpayWebhookSignature(rawBody, headers.get("x-razorpay-signature"), config.webhookSecret)
+      ) {
         throw new AppError("INVALID_SIGNATURE", "The webhook signature does not match");
       }
       return readRazorpayEvent(rawBody, headers);
@@ -88,21 +100,29 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
       try {
         if (input.retry) {
           // An earlier attempt may have reached Razorpay: find it by the refund id we put in its notes.
-          const earlier = (await sdk.payments.fetchMultipleRefund(input.providerPaymentId, { count: 100 })) as unknown as {
+          const earlier = (await sdk.payments.fetchMultipleRefund(input.providerPaymentId, {
+            count: 100,
+          })) as unknown as {
             items: Array<{ id: string; status: string; notes?: Record<string, unknown> | unknown[] }>;
           };
           const found = earlier.items.find(
             (r) => r.notes && !Array.isArray(r.notes) && r.notes.refund_id === input.refundId,
           );
           if (found) {
-            return { providerRefundId: found.id, status: found.status === "processed" ? "processed" : "submitted" };
+            return {
+              providerRefundId: found.id,
+              status: found.status === "processed" ? "processed" : "submitted",
+            };
           }
         }
         const refund = (await sdk.payments.refund(input.providerPaymentId, {
           amount: input.amount,
           notes: { refund_id: input.refundId },
         })) as unknown as { id: string; status: string };
-        return { providerRefundId: refund.id, status: refund.status === "processed" ? "processed" : "submitted" };
+        return {
+          providerRefundId: refund.id,
+          status: refund.status === "processed" ? "processed" : "submitted",
+        };
       } catch (err) {
         throw providerError(err, "refund the payment");
       }

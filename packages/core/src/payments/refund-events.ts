@@ -61,7 +61,11 @@ export async function applyRefundNotice(
   const result = await deps.db.transaction(async (tx) => {
     if (booking) {
       // Voiding the booking frees seats: the showtime lock comes first, as in every seat change.
-      await tx.select({ id: showtimes.id }).from(showtimes).where(eq(showtimes.id, booking.showtimeId)).for("no key update");
+      await tx
+        .select({ id: showtimes.id })
+        .from(showtimes)
+        .where(eq(showtimes.id, booking.showtimeId))
+        .for("no key update");
     }
     const ofPayment = await tx
       .select()
@@ -94,7 +98,9 @@ async function settleOne(
   now: Date,
 ): Promise<RefundEventOutcome> {
   const ours =
-    ofPayment.find((r) => event.refundId !== undefined && UUID.test(event.refundId) && r.id === event.refundId) ??
+    ofPayment.find(
+      (r) => event.refundId !== undefined && UUID.test(event.refundId) && r.id === event.refundId,
+    ) ??
     ofPayment.find((r) => r.providerRefundId === event.providerRefundId) ??
     ofPayment.find(
       (r) =>
@@ -133,13 +139,22 @@ async function settleTotal(
   let settled = ofPayment.filter((r) => r.status === "processed").reduce((sum, r) => sum + r.amount, 0);
   let changed = false;
   for (const refund of ofPayment) {
-    if ((refund.status === "pending" || refund.status === "submitted") && settled + refund.amount <= total.totalRefunded) {
+    if (
+      (refund.status === "pending" || refund.status === "submitted") &&
+      settled + refund.amount <= total.totalRefunded
+    ) {
       changed = (await markRefundProcessed(tx, refund.id, now)) || changed;
       settled += refund.amount;
     }
   }
   if (settled < total.totalRefunded) {
-    return recordExternal(tx, payment, `${total.chargeId}:${total.totalRefunded}`, total.totalRefunded - settled, now);
+    return recordExternal(
+      tx,
+      payment,
+      `${total.chargeId}:${total.totalRefunded}`,
+      total.totalRefunded - settled,
+      now,
+    );
   }
   return changed ? "refund_processed" : "refund_already_processed";
 }
@@ -189,7 +204,13 @@ async function voidIfFullyRefunded(
   }
   const [voided] = await tx
     .update(bookings)
-    .set({ status: "refunded", refundAmount: paid.amount, cancelledAt: now, cancelledBy: "external_refund", updatedAt: now })
+    .set({
+      status: "refunded",
+      refundAmount: paid.amount,
+      cancelledAt: now,
+      cancelledBy: "external_refund",
+      updatedAt: now,
+    })
     .where(and(eq(bookings.id, booking.id), eq(bookings.status, "confirmed")))
     .returning({ id: bookings.id });
   if (!voided) {
@@ -208,7 +229,11 @@ async function voidIfFullyRefunded(
 }
 
 /** Refund notices that arrived before their payment, applied now that the payment is recorded. */
-export async function applyStoredRefundEvents(deps: Deps, provider: PaymentProviderName, providerPaymentId: string) {
+export async function applyStoredRefundEvents(
+  deps: Deps,
+  provider: PaymentProviderName,
+  providerPaymentId: string,
+) {
   const waiting = await deps.db
     .select()
     .from(webhookEvents)

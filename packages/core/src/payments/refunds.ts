@@ -69,7 +69,12 @@ export async function processRefunds(
       await deps.db.transaction(async (tx) => {
         await tx
           .update(refunds)
-          .set({ status: "submitted", providerRefundId: sent.providerRefundId, leaseUntil: null, lastError: null })
+          .set({
+            status: "submitted",
+            providerRefundId: sent.providerRefundId,
+            leaseUntil: null,
+            lastError: null,
+          })
           .where(and(eq(refunds.id, refund.id), eq(refunds.status, "pending")));
         if (sent.status === "processed") {
           await markRefundProcessed(tx, refund.id, deps.clock.now());

@@ -86,10 +86,17 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
     async refund(input) {
       try {
         const refund = await sdk.refunds.create(
-          { payment_intent: input.providerPaymentId, amount: input.amount, metadata: { refund_id: input.refundId } },
+          {
+            payment_intent: input.providerPaymentId,
+            amount: input.amount,
+            metadata: { refund_id: input.refundId },
+          },
           { idempotencyKey: `boxoffice-refund-${input.refundId}` },
         );
-        return { providerRefundId: refund.id, status: refund.status === "succeeded" ? "processed" : "submitted" };
+        return {
+          providerRefundId: refund.id,
+          status: refund.status === "succeeded" ? "processed" : "submitted",
+        };
       } catch (err) {
         throw providerError(err, "refund the payment");
       }
@@ -111,21 +118,27 @@ function readStripeEvent(event: Stripe.Event): WebhookEvent {
     }
     case "charge.refunded": {
       const charge = event.data.object;
-      const intent = typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
+      const intent =
+        typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
       if (!intent) {
         return { ...base, kind: "ignored" };
       }
       return {
         ...base,
         kind: "refund_total",
-        refundTotal: { providerPaymentId: intent, totalRefunded: charge.amount_refunded, chargeId: charge.id },
+        refundTotal: {
+          providerPaymentId: intent,
+          totalRefunded: charge.amount_refunded,
+          chargeId: charge.id,
+        },
       };
     }
     case "refund.created":
     case "refund.updated":
     case "refund.failed": {
       const refund = event.data.object;
-      const intent = typeof refund.payment_intent === "string" ? refund.payment_intent : refund.payment_intent?.id;
+      const intent =
+        typeof refund.payment_intent === "string" ? refund.payment_intent : refund.payment_intent?.id;
       if (!intent || (refund.status !== "succeeded" && refund.status !== "failed")) {
         return { ...base, kind: "ignored" };
       }

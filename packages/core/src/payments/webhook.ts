@@ -45,7 +45,12 @@ export async function handleWebhook(
   if (!fresh) {
     const [seen] = await deps.db.select().from(webhookEvents).where(key);
     if (seen?.processedAt) {
-      return { eventId: event.eventId, type: event.type, outcome: seen.outcome ?? "processed", duplicate: true };
+      return {
+        eventId: event.eventId,
+        type: event.type,
+        outcome: seen.outcome ?? "processed",
+        duplicate: true,
+      };
     }
     // Received before, but its handling did not finish: run it again (every handler is idempotent).
   }

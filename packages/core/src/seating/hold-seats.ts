@@ -10,8 +10,6 @@ import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
 
-
-
 /**
  * Holds seats for `userId`: all of them or none. Inside one transaction that first locks the showtime
  * row (see loadShowtimeForSale), the seats are inserted into seat_claims with ON CONFLICT DO NOTHING;

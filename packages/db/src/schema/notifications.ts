@@ -32,7 +32,10 @@ export const notifications = pgTable(
   },
   (t) => [
     unique("notifications_dedupe_key").on(t.dedupeKey),
-    check("notifications_kind_known", sql`${t.kind} IN ('booking_confirmed','booking_cancelled','payment_refunded')`),
+    check(
+      "notifications_kind_known",
+      sql`${t.kind} IN ('booking_confirmed','booking_cancelled','payment_refunded')`,
+    ),
     check("notifications_channel_known", sql`${t.channel} IN ('email','sms')`),
     check("notifications_status_known", sql`${t.status} IN ('pending','sent','failed')`),
     index("notifications_pending_idx").on(t.createdAt).where(sql`${t.status} = 'pending'`),

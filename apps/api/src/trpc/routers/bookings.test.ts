@@ -48,7 +48,10 @@ describe("paying with the dev provider", () => {
 
     const paid = await devPay(server, order.orderId);
     expect(paid.webhookStatus).toBe(200);
-    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    const status = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      user.accessToken,
+    );
     expect(status.body).toMatchObject({ status: "paid", amount: 40_000 });
     const bookingId = status.body.bookingId ?? "";
 
@@ -72,7 +75,11 @@ describe("paying with the dev provider", () => {
     });
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get("content-type")).toBe("application/pdf");
-    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     const records = await recordsOfOrder(server, order.orderId);
     expect(records.payments).toHaveLength(1);
@@ -95,7 +102,9 @@ describe("paying with the dev provider", () => {
     const replay = await sendWebhook(server, paid.webhook ?? { body: "", headers: {} });
     expect(replay.body).toMatchObject({ outcome: "booked", duplicate: true });
     const records = await recordsOfOrder(server, order.orderId);
-    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([1, 1, 1]);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([
+      1, 1, 1,
+    ]);
   });
 
   it("twenty webhooks and twenty confirmations fired at once give one booking, one payment, one set of messages", async () => {
@@ -129,7 +138,10 @@ describe("paying with the dev provider", () => {
     const paid = await devPay(server, order.orderId, { amount: 100, deliver: false });
     const res = await confirm(server, user.accessToken, paid);
     expect(res.status).toBe(409);
-    expect(res.body.error).toMatchObject({ code: "PAYMENT_REFUNDED", details: { reason: "amount_mismatch" } });
+    expect(res.body.error).toMatchObject({
+      code: "PAYMENT_REFUNDED",
+      details: { reason: "amount_mismatch" },
+    });
     const records = await recordsOfOrder(server, order.orderId);
     expect(records.bookings).toHaveLength(0);
     expect(records.refunds).toMatchObject([{ amount: 100, reason: "amount_mismatch", status: "processed" }]);
@@ -146,11 +158,17 @@ describe("paying with the dev provider", () => {
     const order = await createOrder(server, user.accessToken, hold.id);
     const failed = await devPay(server, order.orderId, { fail: true });
     expect(failed.webhookStatus).toBe(200);
-    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    const status = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      user.accessToken,
+    );
     expect(status.body.status).toBe("failed");
     expect(await seatStatus(showtimeId, "B4")).toBe("held");
     await devPay(server, order.orderId);
-    const after = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, user.accessToken);
+    const after = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      user.accessToken,
+    );
     expect(after.body.status).toBe("paid");
   });
 });
@@ -179,14 +197,20 @@ describe("late payments", () => {
     const otherBooking = await bookWithDevProvider(server, other.accessToken, showtimeId, ["C3"]);
     const paid = await devPay(server, order.orderId);
     expect(paid.webhookStatus).toBe(200);
-    const status = await server.http.get<OrderStatus>(`/api/payments/orders/${order.orderId}`, late.accessToken);
+    const status = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      late.accessToken,
+    );
     expect(status.body).toMatchObject({ status: "refunded", bookingId: null });
     const records = await recordsOfOrder(server, order.orderId);
     expect(records.refunds).toMatchObject([{ reason: "late_payment", status: "processed", amount: 40_000 }]);
     expect(records.payments).toMatchObject([{ status: "refunded" }]);
     expect(records.notifications.map((n) => n.kind)).toEqual(["payment_refunded"]);
     const confirmLate = await confirm(server, late.accessToken, paid);
-    expect(confirmLate.body.error).toMatchObject({ code: "PAYMENT_REFUNDED", details: { reason: "late_payment" } });
+    expect(confirmLate.body.error).toMatchObject({
+      code: "PAYMENT_REFUNDED",
+      details: { reason: "late_payment" },
+    });
     const [kept] = await server.deps.db.select().from(bookings).where(eq(bookings.id, otherBooking.id));
     expect(kept?.status).toBe("confirmed");
   });
@@ -216,7 +240,10 @@ describe("bad payment input changes nothing", () => {
     expect(forged.body.error.code).toBe("INVALID_SIGNATURE");
     const { "x-razorpay-signature": _s, ...unsigned } = webhook.headers;
     expect((await sendWebhook(server, { body: webhook.body, headers: unsigned })).status).toBe(400);
-    const garbage = await sendWebhook(server, { body: "{not json", headers: { "x-razorpay-signature": "zz" } });
+    const garbage = await sendWebhook(server, {
+      body: "{not json",
+      headers: { "x-razorpay-signature": "zz" },
+    });
     expect(garbage.status).toBe(400);
     expect(await paymentRowCounts(server)).toEqual(before);
   });
@@ -232,7 +259,9 @@ describe("bad payment input changes nothing", () => {
     }
     expect(answers.map((a) => a.body.duplicate)).toEqual([false, ...Array(19).fill(true)]);
     const records = await recordsOfOrder(server, order.orderId);
-    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([1, 1, 1]);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([
+      1, 1, 1,
+    ]);
   });
 
   it("a confirmation for someone else's order is a 404, and so is an unknown one", async () => {
@@ -242,7 +271,9 @@ describe("bad payment input changes nothing", () => {
     const before = await paymentRowCounts(server);
     const res = await confirm(server, stranger.accessToken, paid);
     expect(res.status).toBe(404);
-    expect((await confirm(server, user.accessToken, { ...paid, orderId: "dev_order_nope" })).status).toBe(404);
+    expect((await confirm(server, user.accessToken, { ...paid, orderId: "dev_order_nope" })).status).toBe(
+      404,
+    );
     expect(
       (await server.http.get(`/api/payments/orders/${order.orderId}`, stranger.accessToken)).status,
     ).toBe(404);
@@ -254,7 +285,11 @@ describe("bad payment input changes nothing", () => {
 
   it("an order for an expired, released or someone else's hold is refused", async () => {
     const hold = await holdSeats(server, stranger.accessToken, showtimeId, ["C2"]);
-    const notMine = await server.http.post<ErrorBody>("/api/payments/create-order", { holdId: hold.id }, user.accessToken);
+    const notMine = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: hold.id },
+      user.accessToken,
+    );
     expect(notMine.status).toBe(404);
     await server.http.request("DELETE", `/api/seats/hold/${hold.id}`, { token: stranger.accessToken });
     const released = await server.http.post<ErrorBody>(
@@ -272,12 +307,21 @@ describe("bad payment input changes nothing", () => {
     );
     expect(expired.status).toBe(410);
     expect(expired.body.error.code).toBe("HOLD_EXPIRED");
-    const malformed = await server.http.post<ErrorBody>("/api/payments/create-order", { holdId: "x" }, user.accessToken);
+    const malformed = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: "x" },
+      user.accessToken,
+    );
     expect(malformed.status).toBe(400);
     expect(malformed.body.error.details?.issues).toMatchObject([{ path: "holdId" }]);
     expect(
-      (await server.http.post<ErrorBody>("/api/payments/create-intent", { holdId: lapsing.id }, user.accessToken))
-        .body.error.code,
+      (
+        await server.http.post<ErrorBody>(
+          "/api/payments/create-intent",
+          { holdId: lapsing.id },
+          user.accessToken,
+        )
+      ).body.error.code,
     ).toBe("PAYMENT_METHOD_DISABLED");
   });
 
@@ -289,7 +333,9 @@ describe("bad payment input changes nothing", () => {
       entity: "event",
       event: "refund.processed",
       contains: ["refund"],
-      payload: { refund: { entity: { id: "rfnd_dash1", payment_id: paid.paymentId, amount: 20_000, notes: [] } } },
+      payload: {
+        refund: { entity: { id: "rfnd_dash1", payment_id: paid.paymentId, amount: 20_000, notes: [] } },
+      },
     });
     const dev = server.deps.devPayments;
     if (!dev) {
@@ -322,13 +368,18 @@ describe("bookings and cancellation", () => {
     const showtimeId = await showtimeOnSale(server, admin, "2030-03-01T12:00:00Z");
     const user = await registerUser(server);
     const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["A1"]);
-    const mine = await server.http.get<{ items: Booking[]; total: number }>("/api/bookings/my", user.accessToken);
+    const mine = await server.http.get<{ items: Booking[]; total: number }>(
+      "/api/bookings/my",
+      user.accessToken,
+    );
     expect(mine.body.items.map((b) => b.id)).toEqual([booking.id]);
     expect(mine.body.items[0]?.showtime.movie.title).toMatch(/^Test Movie/);
     const past = await server.http.get<{ items: Booking[] }>("/api/bookings/my?when=past", user.accessToken);
     expect(past.body.items).toEqual([]);
     const other = await registerUser(server);
-    expect((await server.http.get<{ total: number }>("/api/bookings/my", other.accessToken)).body.total).toBe(0);
+    expect((await server.http.get<{ total: number }>("/api/bookings/my", other.accessToken)).body.total).toBe(
+      0,
+    );
     expect((await server.http.get(`/api/bookings/${booking.id}`, other.accessToken)).status).toBe(404);
     const otherPdf = await fetch(`${server.url}/api/bookings/${booking.id}/ticket.pdf`, {
       headers: { authorization: `Bearer ${other.accessToken}` },
@@ -348,14 +399,22 @@ describe("bookings and cancellation", () => {
     const quote = await server.http.get(`/api/bookings/${booking.id}/cancellation`, user.accessToken);
     expect(quote.body).toMatchObject({ cancellable: true, refundPercent: 50, refundAmount: 28_000 });
 
-    const cancelled = await server.http.post<Booking>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    const cancelled = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       status: "refunded",
       refund: { amount: 28_000, status: "processed", reason: "cancellation" },
     });
     expect(await seatStatus(showtimeId, "B3")).toBe("available");
-    const twice = await server.http.post<Booking>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    const twice = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
     expect(twice.body).toEqual(cancelled.body);
     const [row] = await server.deps.db.select().from(bookings).where(eq(bookings.id, booking.id));
     const [payment] = await server.deps.db
@@ -372,7 +431,11 @@ describe("bookings and cancellation", () => {
     const user = await registerUser(server);
     const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["C3"]);
     clock.advance(2 * 3_600_000 + 60_000);
-    const res = await server.http.post<ErrorBody>(`/api/bookings/${booking.id}/cancel`, undefined, user.accessToken);
+    const res = await server.http.post<ErrorBody>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe("CANCELLATION_CLOSED");
     expect(await seatStatus(showtimeId, "C3")).toBe("booked");

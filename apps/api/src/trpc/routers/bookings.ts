@@ -1,5 +1,11 @@
 import * as c from "@boxoffice/contracts";
-import { cancelBooking, cancellationQuote, confirmFromClient, getBooking, listMyBookings } from "@boxoffice/core";
+import {
+  cancelBooking,
+  cancellationQuote,
+  confirmFromClient,
+  getBooking,
+  listMyBookings,
+} from "@boxoffice/core";
 import { authedProcedure, router } from "../init.ts";
 
 export const bookingsRouter = router({

@@ -13,7 +13,12 @@ export const paymentsRouter = router({
     .input(c.createOrder.input)
     .output(c.createOrder.output)
     .mutation(async ({ ctx, input }) => {
-      const { order, holdExpiresAt } = await createOrderForHold(ctx.deps, ctx.user.userId, input.holdId, "order");
+      const { order, holdExpiresAt } = await createOrderForHold(
+        ctx.deps,
+        ctx.user.userId,
+        input.holdId,
+        "order",
+      );
       const { keyId, payPath } = order.checkout;
       return {
         orderId: order.providerOrderId,
@@ -32,7 +37,12 @@ export const paymentsRouter = router({
     .input(c.createIntent.input)
     .output(c.createIntent.output)
     .mutation(async ({ ctx, input }) => {
-      const { order, holdExpiresAt } = await createOrderForHold(ctx.deps, ctx.user.userId, input.holdId, "intent");
+      const { order, holdExpiresAt } = await createOrderForHold(
+        ctx.deps,
+        ctx.user.userId,
+        input.holdId,
+        "intent",
+      );
       return {
         paymentIntentId: order.providerOrderId,
         clientSecret: order.checkout.clientSecret ?? "",
