@@ -1,2 +1,3 @@
 export * from "./qr-image.ts";
 export * from "./qr-payload.ts";
+export * from "./ticket-pdf.ts";
