@@ -4,8 +4,13 @@ import { serialize } from "hono/utils/cookie";
 /** Browsers may keep the refresh token here instead of in script-readable storage. */
 export const REFRESH_COOKIE = "boxoffice_refresh";
 
-export function setRefreshCookie(headers: Headers, session: Session, secure: boolean): void {
-  const maxAge = Math.max(0, Math.floor((Date.parse(session.refreshTokenExpiresAt) - Date.now()) / 1000));
+/** Browsers cap cookie lifetimes at 400 days (RFC 6265bis), and hono refuses to write a longer one. */
+const MAX_COOKIE_AGE_SECONDS = 400 * 86_400;
+
+/** `now` is the server's clock, the one the token's expiry was computed with. */
+export function setRefreshCookie(headers: Headers, session: Session, secure: boolean, now: Date): void {
+  const remaining = Math.floor((Date.parse(session.refreshTokenExpiresAt) - now.getTime()) / 1000);
+  const maxAge = Math.min(MAX_COOKIE_AGE_SECONDS, Math.max(0, remaining));
   headers.append(
     "Set-Cookie",
     serialize(REFRESH_COOKIE, session.refreshToken, {

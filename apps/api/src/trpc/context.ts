@@ -40,7 +40,7 @@ export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
     idempotencyKey: c.req.header("idempotency-key"),
     resHeaders,
     user: null,
-    rememberSession: (session) => setRefreshCookie(resHeaders, session, secure),
+    rememberSession: (session) => setRefreshCookie(resHeaders, session, secure, deps.clock.now()),
     forgetSession: () => clearRefreshCookie(resHeaders, secure),
   };
 }

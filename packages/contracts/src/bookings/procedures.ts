@@ -50,18 +50,34 @@ export const BookingSchema = z
   .meta({ id: "Booking" });
 export type Booking = z.infer<typeof BookingSchema>;
 
+const RazorpaySignatureSchema = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/i, { error: "must be the 64 hex digits Checkout returned" });
+
+/** Checkout's handler fields (Razorpay, dev) or a PaymentIntent id (Stripe): one set, not both. */
 export const ConfirmBookingInputSchema = z
-  .union([
-    z.strictObject({
-      orderId: ProviderIdSchema.meta({ description: "razorpay_order_id from Checkout's handler" }),
-      paymentId: ProviderIdSchema.meta({ description: "razorpay_payment_id" }),
-      signature: z
-        .string()
-        .regex(/^[0-9a-f]{64}$/i, { error: "must be the 64 hex digits Checkout returned" })
-        .meta({ description: "razorpay_signature" }),
-    }),
-    z.strictObject({ paymentIntentId: ProviderIdSchema }),
-  ])
+  .strictObject({
+    orderId: ProviderIdSchema.optional().meta({ description: "razorpay_order_id from Checkout's handler" }),
+    paymentId: ProviderIdSchema.optional().meta({ description: "razorpay_payment_id" }),
+    signature: RazorpaySignatureSchema.optional().meta({ description: "razorpay_signature" }),
+    paymentIntentId: ProviderIdSchema.optional().meta({ description: "Stripe: the PaymentIntent's id" }),
+  })
+  .superRefine((value, ctx) => {
+    const checkout = ["orderId", "paymentId", "signature"] as const;
+    if (value.paymentIntentId !== undefined) {
+      for (const key of checkout) {
+        if (value[key] !== undefined) {
+          ctx.addIssue({ code: "custom", path: [key], message: "does not go with paymentIntentId" });
+        }
+      }
+      return;
+    }
+    for (const key of checkout) {
+      if (value[key] === undefined) {
+        ctx.addIssue({ code: "custom", path: [key], message: "is required (or send paymentIntentId)" });
+      }
+    }
+  })
   .meta({ id: "ConfirmBookingInput" });
 export type ConfirmBookingInput = z.infer<typeof ConfirmBookingInputSchema>;
 

@@ -5,6 +5,7 @@ import { bookingById } from "../bookings/get-booking.ts";
 import { AppError } from "../shared/errors.ts";
 import { confirmPayment } from "./confirm-payment.ts";
 import type { PaymentsDeps } from "./deps.ts";
+import type { ClientConfirmation } from "./provider.ts";
 
 /** The caller's order by the provider's id, among the providers enabled here; anyone else's is a 404. */
 async function ownOrder(deps: PaymentsDeps, userId: string, providerOrderId: string, field: string) {
@@ -34,11 +35,20 @@ export async function confirmFromClient(
   userId: string,
   input: ConfirmBookingInput,
 ): Promise<Booking> {
-  const byIntent = "paymentIntentId" in input;
+  const confirmation: ClientConfirmation =
+    input.paymentIntentId !== undefined
+      ? { kind: "intent", paymentIntentId: input.paymentIntentId }
+      : {
+          kind: "checkout",
+          orderId: input.orderId ?? "",
+          paymentId: input.paymentId ?? "",
+          signature: input.signature ?? "",
+        };
+  const byIntent = confirmation.kind === "intent";
   const order = await ownOrder(
     deps,
     userId,
-    byIntent ? input.paymentIntentId : input.orderId,
+    confirmation.kind === "intent" ? confirmation.paymentIntentId : confirmation.orderId,
     byIntent ? "paymentIntentId" : "orderId",
   );
   const provider = deps.providers.get(order.provider);
@@ -53,7 +63,7 @@ export async function confirmFromClient(
       ],
     });
   }
-  const payment = await provider.verifyClientPayment(input);
+  const payment = await provider.verifyClientPayment(confirmation);
   if (payment.providerOrderId !== order.providerOrderId) {
     throw new AppError("INVALID_SIGNATURE", "This payment belongs to another order");
   }

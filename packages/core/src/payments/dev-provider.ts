@@ -71,7 +71,7 @@ export function devPaymentProvider(masterSecret: string): DevPaymentProvider {
     },
     async verifyClientPayment(input) {
       if (
-        !("orderId" in input) ||
+        input.kind !== "checkout" ||
         !verifyRazorpayCheckoutSignature(input.orderId, input.paymentId, input.signature, secret)
       ) {
         throw new AppError("INVALID_SIGNATURE", "The payment signature does not match this order");

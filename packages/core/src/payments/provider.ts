@@ -48,8 +48,8 @@ export type WebhookEvent = { eventId: string; type: string } & (
 
 /** Checkout's handler fields (Razorpay and dev), or a Stripe PaymentIntent id. */
 export type ClientConfirmation =
-  | { orderId: string; paymentId: string; signature: string }
-  | { paymentIntentId: string };
+  | { kind: "checkout"; orderId: string; paymentId: string; signature: string }
+  | { kind: "intent"; paymentIntentId: string };
 
 /**
  * One payment provider behind the same use cases. Implementations verify signatures with timing-safe

@@ -61,7 +61,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
       }
     },
     async verifyClientPayment(input) {
-      if (!("orderId" in input)) {
+      if (input.kind !== "checkout") {
         throw new AppError(
           "INVALID_SIGNATURE",
           "Razorpay payments are confirmed with orderId, paymentId and signature",

@@ -62,7 +62,7 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
       }
     },
     async verifyClientPayment(input) {
-      if (!("paymentIntentId" in input)) {
+      if (input.kind !== "intent") {
         throw new AppError("INVALID_SIGNATURE", "Stripe payments are confirmed with paymentIntentId");
       }
       try {

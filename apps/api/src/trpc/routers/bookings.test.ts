@@ -20,7 +20,8 @@ const clock = manualClock("2029-12-20T10:00:00Z");
 let server: TestServer;
 let admin: string;
 beforeAll(async () => {
-  server = await startTestServer({ clock, config: { rateLimitHoldsPerMin: 0 } });
+  // The clock moves past holds and show starts here; tokens must outlive those jumps.
+  server = await startTestServer({ clock, config: { rateLimitHoldsPerMin: 0, accessTokenTtlSeconds: 86_400 } });
   admin = (await registerAdmin(server)).accessToken;
 });
 afterAll(async () => {
