@@ -1,1 +1,4 @@
+export * from "./fake-http.ts";
+export * from "./fake-razorpay.ts";
 export * from "./process.ts";
+export * from "./webhook-receiver.ts";
