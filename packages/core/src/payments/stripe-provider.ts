@@ -17,10 +17,12 @@ function paymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
     providerPaymentId: intent.id,
     amount: intent.status === "succeeded" ? intent.amount_received : intent.amount,
     currency: intent.currency.toUpperCase(),
+    // After a declined attempt Stripe puts the intent back to requires_payment_method, with the error.
     status:
       intent.status === "succeeded"
         ? "succeeded"
-        : intent.status === "canceled" || intent.status === "requires_payment_method"
+        : intent.status === "canceled" ||
+            (intent.status === "requires_payment_method" && intent.last_payment_error != null)
           ? "failed"
           : "pending",
   };

@@ -21,7 +21,10 @@ let server: TestServer;
 let admin: string;
 beforeAll(async () => {
   // The clock moves past holds and show starts here; tokens must outlive those jumps.
-  server = await startTestServer({ clock, config: { rateLimitHoldsPerMin: 0, accessTokenTtlSeconds: 86_400 } });
+  server = await startTestServer({
+    clock,
+    config: { rateLimitHoldsPerMin: 0, accessTokenTtlSeconds: 86_400 },
+  });
   admin = (await registerAdmin(server)).accessToken;
 });
 afterAll(async () => {

@@ -1,0 +1,236 @@
+import type { Booking, ErrorBody, OrderStatus, PaymentOrder } from "@boxoffice/contracts";
+import { processRefunds } from "@boxoffice/core";
+import { refunds } from "@boxoffice/db";
+import { type FakeRazorpay, startFakeRazorpay } from "@boxoffice/testkit";
+import { eq } from "drizzle-orm";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import {
+  holdSeats,
+  paymentRowCounts,
+  recordsOfOrder,
+  sendWebhook,
+  showtimeOnSale,
+} from "../../test/booking-fixtures.ts";
+import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+
+let fake: FakeRazorpay;
+let server: TestServer;
+let admin: string;
+let webhookUrl: string;
+beforeAll(async () => {
+  fake = await startFakeRazorpay();
+  server = await startTestServer({
+    config: {
+      rateLimitHoldsPerMin: 0,
+      payments: {
+        provider: "razorpay",
+        razorpay: {
+          keyId: fake.keyId,
+          keySecret: fake.keySecret,
+          webhookSecret: fake.webhookSecret,
+          apiBaseUrl: fake.url,
+        },
+        stripe: undefined,
+      },
+    },
+  });
+  webhookUrl = `${server.url}/api/payments/webhook`;
+  admin = (await registerAdmin(server)).accessToken;
+});
+afterEach(() => {
+  fake.clearFaults();
+  fake.setWebhookUrl(undefined);
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+});
+
+async function orderFor(token: string, seatIds: string[]) {
+  const showtimeId = await showtimeOnSale(server, admin);
+  const hold = await holdSeats(server, token, showtimeId, seatIds);
+  const res = await server.http.post<PaymentOrder>("/api/payments/create-order", { holdId: hold.id }, token);
+  expect(res.status).toBe(201);
+  return { showtimeId, hold, order: res.body };
+}
+
+const confirm = (
+  token: string,
+  handler: { razorpay_order_id: string; razorpay_payment_id: string; razorpay_signature: string },
+) =>
+  server.http.post<Booking & ErrorBody>(
+    "/api/bookings/confirm",
+    {
+      orderId: handler.razorpay_order_id,
+      paymentId: handler.razorpay_payment_id,
+      signature: handler.razorpay_signature,
+    },
+    token,
+  );
+
+describe("paying through Razorpay (a local stand-in, through the official SDK)", () => {
+  it("creates a Razorpay order for the hold's locked amount, and Checkout's answer books the seats", async () => {
+    const user = await registerUser(server);
+    const { hold, order } = await orderFor(user.accessToken, ["A3", "B3"]);
+    expect(order).toMatchObject({ provider: "razorpay", keyId: fake.keyId, amount: 48_000, currency: "INR" });
+    expect(order.payUrl).toBeUndefined();
+    expect(fake.orders.get(order.orderId)).toMatchObject({
+      amount: 48_000,
+      currency: "INR",
+      receipt: hold.id,
+    });
+
+    fake.setWebhookUrl(webhookUrl);
+    const handler = fake.pay(order.orderId);
+    const booked = await confirm(user.accessToken, handler);
+    expect(booked.status).toBe(200);
+    expect(booked.body).toMatchObject({ status: "confirmed", seatIds: ["A3", "B3"], amount: 48_000 });
+    // Razorpay's own webhooks (authorized, captured, order paid) arrive too: they add nothing.
+    const deliveries = await fake.webhooksSettled();
+    expect(deliveries.map((d) => d.status)).toEqual(deliveries.map(() => 200));
+    const records = await recordsOfOrder(server, order.orderId);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([
+      1, 1, 1,
+    ]);
+  });
+
+  it("the webhook alone books it when the client never comes back", async () => {
+    const user = await registerUser(server);
+    const { order } = await orderFor(user.accessToken, ["C3"]);
+    const handler = fake.pay(order.orderId);
+    const captured = await fake.deliver(
+      webhookUrl,
+      fake.webhook("payment.captured", { paymentId: handler.razorpay_payment_id }),
+    );
+    expect(captured.status).toBe(200);
+    const status = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      user.accessToken,
+    );
+    expect(status.body.status).toBe("paid");
+    const paid = await fake.deliver(
+      webhookUrl,
+      fake.webhook("order.paid", { orderId: order.orderId, paymentId: handler.razorpay_payment_id }),
+    );
+    expect(JSON.parse(paid.responseBody ?? "{}")).toMatchObject({ outcome: "booked" });
+  });
+
+  it("through the tRPC client too, and an authorized payment is captured on confirmation", async () => {
+    const user = await registerUser(server);
+    const showtimeId = await showtimeOnSale(server, admin);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A4"]);
+    const trpc = server.trpc(user.accessToken);
+    const order = await trpc.payments.createOrder.mutate({ holdId: hold.id });
+    const handler = fake.pay(order.orderId, { capture: false });
+    expect(fake.payments.get(handler.razorpay_payment_id)?.status).toBe("authorized");
+    const booking = await trpc.bookings.confirm.mutate({
+      orderId: handler.razorpay_order_id,
+      paymentId: handler.razorpay_payment_id,
+      signature: handler.razorpay_signature,
+    });
+    expect(booking.seatIds).toEqual(["A4"]);
+    expect(fake.payments.get(handler.razorpay_payment_id)?.status).toBe("captured");
+  });
+
+  it("a tampered amount is refused and refunded through Razorpay with our refund id in its notes", async () => {
+    const user = await registerUser(server);
+    const { order } = await orderFor(user.accessToken, ["A1"]);
+    const handler = fake.pay(order.orderId, { amount: 100 });
+    const res = await confirm(user.accessToken, handler);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: "PAYMENT_REFUNDED",
+      details: { reason: "amount_mismatch" },
+    });
+    const records = await recordsOfOrder(server, order.orderId);
+    const [refund] = records.refunds;
+    const sent = [...fake.refunds.values()].filter((r) => r.payment_id === handler.razorpay_payment_id);
+    expect(sent).toMatchObject([{ amount: 100, notes: { refund_id: refund?.id } }]);
+    expect(refund).toMatchObject({ status: "processed", providerRefundId: sent[0]?.id });
+    // Razorpay's refund.processed webhook then changes nothing.
+    const notice = await fake.deliver(
+      webhookUrl,
+      fake.webhook("refund.processed", { refundId: sent[0]?.id }),
+    );
+    expect(JSON.parse(notice.responseBody ?? "{}")).toMatchObject({ outcome: "refund_already_processed" });
+  });
+
+  it("a forged Checkout signature or webhook changes nothing", async () => {
+    const user = await registerUser(server);
+    const { order } = await orderFor(user.accessToken, ["B4"]);
+    const handler = fake.pay(order.orderId);
+    const before = await paymentRowCounts(server);
+    const forged = await confirm(user.accessToken, { ...handler, razorpay_signature: "f".repeat(64) });
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.code).toBe("INVALID_SIGNATURE");
+    const webhook = fake.webhook("payment.captured", { paymentId: handler.razorpay_payment_id });
+    const tampered = await sendWebhook(server, {
+      body: webhook.body
+        .replace(`"amount": ${order.amount}`, '"amount": 1')
+        .replace(`"amount":${order.amount}`, '"amount":1'),
+      headers: { ...webhook.headers, "x-razorpay-signature": "0".repeat(64) },
+    });
+    expect(tampered.status).toBe(400);
+    expect(await paymentRowCounts(server)).toEqual(before);
+  });
+
+  it("when Razorpay is down, create-order is a 502 that writes nothing, and a refund waits and is sent once", async () => {
+    const user = await registerUser(server);
+    const showtimeId = await showtimeOnSale(server, admin);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C4"]);
+    fake.failNext(/^\/v1\/orders$/, { status: 503 });
+    const before = await paymentRowCounts(server);
+    const down = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: hold.id },
+      user.accessToken,
+    );
+    expect(down.status).toBe(502);
+    expect(down.body.error.code).toBe("PAYMENT_PROVIDER_ERROR");
+    expect(await paymentRowCounts(server)).toEqual(before);
+
+    const order = (
+      await server.http.post<PaymentOrder>(
+        "/api/payments/create-order",
+        { holdId: hold.id },
+        user.accessToken,
+      )
+    ).body;
+    const handler = fake.pay(order.orderId, { amount: 555 });
+    // The refund's first attempt reaches Razorpay but its answer is lost: the outcome is unknown.
+    fake.failNext(/\/refund$/, { status: 500 });
+    const res = await confirm(user.accessToken, handler);
+    expect(res.body.error.code).toBe("PAYMENT_REFUNDED");
+    const [pending] = (await recordsOfOrder(server, order.orderId)).refunds;
+    expect(pending).toMatchObject({ status: "pending", attempts: 1 });
+    await server.deps.db
+      .update(refunds)
+      .set({ nextAttemptAt: new Date(0) })
+      .where(eq(refunds.id, pending?.id ?? ""));
+    await processRefunds(server.deps, { ids: [pending?.id ?? ""] });
+    const [sent] = (await recordsOfOrder(server, order.orderId)).refunds;
+    expect(sent).toMatchObject({ status: "processed", attempts: 2 });
+    expect(
+      [...fake.refunds.values()].filter((r) => r.payment_id === handler.razorpay_payment_id),
+    ).toHaveLength(1);
+  });
+
+  it("cancelling refunds the policy's share through Razorpay", async () => {
+    const user = await registerUser(server);
+    const { order } = await orderFor(user.accessToken, ["A2"]);
+    const handler = fake.pay(order.orderId);
+    const booking = (await confirm(user.accessToken, handler)).body;
+    const cancelled = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
+    expect(cancelled.body).toMatchObject({
+      status: "refunded",
+      refund: { amount: 20_000, status: "processed" },
+    });
+    expect(
+      [...fake.refunds.values()].filter((r) => r.payment_id === handler.razorpay_payment_id),
+    ).toMatchObject([{ amount: 20_000, status: "processed" }]);
+  });
+});

@@ -1,0 +1,185 @@
+import type { Booking, ErrorBody } from "@boxoffice/contracts";
+import { stripeWebhookSignatureHeader } from "@boxoffice/core";
+import { type FakeStripe, startFakeStripe } from "@boxoffice/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  holdSeats,
+  paymentRowCounts,
+  recordsOfOrder,
+  sendWebhook,
+  showtimeOnSale,
+} from "../../test/booking-fixtures.ts";
+import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+
+let fake: FakeStripe;
+let server: TestServer;
+let admin: string;
+let webhookUrl: string;
+beforeAll(async () => {
+  fake = await startFakeStripe();
+  server = await startTestServer({
+    config: {
+      rateLimitHoldsPerMin: 0,
+      payments: {
+        provider: "stripe",
+        razorpay: undefined,
+        stripe: {
+          secretKey: fake.secretKey,
+          webhookSecret: fake.webhookSecret,
+          publishableKey: "pk_test_boxoffice",
+          apiBaseUrl: fake.url,
+        },
+      },
+    },
+  });
+  webhookUrl = `${server.url}/api/payments/webhook/stripe`;
+  admin = (await registerAdmin(server)).accessToken;
+});
+afterAll(async () => {
+  await server?.close();
+  await fake?.close();
+});
+
+interface Intent {
+  paymentIntentId: string;
+  clientSecret: string;
+  amount: number;
+  currency: string;
+}
+
+async function intentFor(token: string, seatIds: string[]) {
+  const showtimeId = await showtimeOnSale(server, admin);
+  const hold = await holdSeats(server, token, showtimeId, seatIds);
+  const res = await server.http.post<Intent>("/api/payments/create-intent", { holdId: hold.id }, token);
+  expect(res.status).toBe(201);
+  return { hold, intent: res.body };
+}
+
+const confirm = (token: string, paymentIntentId: string) =>
+  server.http.post<Booking & ErrorBody>("/api/bookings/confirm", { paymentIntentId }, token);
+
+describe("paying through Stripe (a local stand-in, through the official SDK)", () => {
+  it("a PaymentIntent for the hold's amount; once it succeeds, confirmation and webhook make one booking", async () => {
+    const user = await registerUser(server);
+    const { hold, intent } = await intentFor(user.accessToken, ["A3"]);
+    expect(intent).toMatchObject({ amount: 20_000, currency: "INR" });
+    expect(intent.clientSecret).toMatch(/^pi_.+_secret_/);
+    expect(fake.paymentIntents.get(intent.paymentIntentId)).toMatchObject({
+      amount: 20_000,
+      currency: "inr",
+      metadata: { holdId: hold.id },
+    });
+    // The same hold answers the same intent.
+    const again = await server.http.post<Intent>(
+      "/api/payments/create-intent",
+      { holdId: hold.id },
+      user.accessToken,
+    );
+    expect(again.body.paymentIntentId).toBe(intent.paymentIntentId);
+
+    const early = await confirm(user.accessToken, intent.paymentIntentId);
+    expect(early.status).toBe(409);
+    expect(early.body.error.code).toBe("PAYMENT_PENDING");
+
+    fake.succeed(intent.paymentIntentId);
+    const [viaWebhook, viaClient] = await Promise.all([
+      fake.deliver(webhookUrl, fake.webhook("payment_intent.succeeded", intent.paymentIntentId)),
+      confirm(user.accessToken, intent.paymentIntentId),
+    ]);
+    expect(viaWebhook.status).toBe(200);
+    expect(viaClient.body).toMatchObject({ status: "confirmed", seatIds: ["A3"] });
+    const records = await recordsOfOrder(server, intent.paymentIntentId);
+    expect([records.payments.length, records.bookings.length, records.notifications.length]).toEqual([
+      1, 1, 1,
+    ]);
+  });
+
+  it("create-order is for order-based checkout and says so", async () => {
+    const user = await registerUser(server);
+    const showtimeId = await showtimeOnSale(server, admin);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const res = await server.http.post<ErrorBody>(
+      "/api/payments/create-order",
+      { holdId: hold.id },
+      user.accessToken,
+    );
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe("PAYMENT_METHOD_DISABLED");
+  });
+
+  it("cancelling refunds through Stripe; charge.refunded then changes nothing", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["C3"]);
+    fake.succeed(intent.paymentIntentId);
+    const booking = (await confirm(user.accessToken, intent.paymentIntentId)).body;
+    const cancelled = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
+    expect(cancelled.body).toMatchObject({
+      status: "refunded",
+      refund: { amount: 40_000, status: "processed" },
+    });
+    const sent = [...fake.refunds.values()].filter((r) => r.payment_intent === intent.paymentIntentId);
+    expect(sent).toMatchObject([{ amount: 40_000, status: "succeeded" }]);
+    const notice = await fake.deliver(webhookUrl, fake.webhook("charge.refunded", intent.paymentIntentId));
+    expect(JSON.parse(notice.responseBody ?? "{}")).toMatchObject({ outcome: "refund_already_processed" });
+  });
+
+  it("a webhook signed too long ago, or not by Stripe, is a 400 and changes nothing", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["A4"]);
+    fake.succeed(intent.paymentIntentId);
+    const webhook = fake.webhook("payment_intent.succeeded", intent.paymentIntentId);
+    const before = await paymentRowCounts(server);
+    const stale = Math.floor(Date.now() / 1000) - 3600;
+    const replayedLater = await sendWebhook(
+      server,
+      {
+        body: webhook.body,
+        headers: {
+          ...webhook.headers,
+          "stripe-signature": stripeWebhookSignatureHeader(webhook.body, fake.webhookSecret, stale),
+        },
+      },
+      "/api/payments/webhook/stripe",
+    );
+    expect(replayedLater.status).toBe(400);
+    const forged = await sendWebhook(
+      server,
+      {
+        body: webhook.body,
+        headers: {
+          ...webhook.headers,
+          "stripe-signature": stripeWebhookSignatureHeader(
+            webhook.body,
+            "whsec_wrong",
+            Math.floor(Date.now() / 1000),
+          ),
+        },
+      },
+      "/api/payments/webhook",
+    );
+    expect(forged.status).toBe(400);
+    expect(forged.body.error.code).toBe("INVALID_SIGNATURE");
+    expect(await paymentRowCounts(server)).toEqual(before);
+    // Razorpay is not enabled here.
+    expect((await sendWebhook(server, webhook, "/api/payments/webhook/razorpay")).status).toBe(404);
+  });
+
+  it("a failed payment books nothing", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["B4"]);
+    fake.fail(intent.paymentIntentId);
+    const failed = await fake.deliver(
+      webhookUrl,
+      fake.webhook("payment_intent.payment_failed", intent.paymentIntentId),
+    );
+    expect(JSON.parse(failed.responseBody ?? "{}")).toMatchObject({ outcome: "failed" });
+    const res = await confirm(user.accessToken, intent.paymentIntentId);
+    expect(res.status).toBe(402);
+    expect(res.body.error.code).toBe("PAYMENT_FAILED");
+    expect((await recordsOfOrder(server, intent.paymentIntentId)).bookings).toHaveLength(0);
+  });
+});
