@@ -80,7 +80,7 @@ export function paymentRoutes(deps: AppDeps) {
         );
         let webhookStatus: number | undefined;
         if (options.deliver) {
-          const res = await fetch(new URL("/api/payments/webhook/dev", c.req.url), {
+          const res = await fetch(`${ownAddress(c)}/api/payments/webhook/dev`, {
             method: "POST",
             headers: paid.webhook.headers,
             body: paid.webhook.body,
@@ -104,6 +104,20 @@ export function paymentRoutes(deps: AppDeps) {
     });
   }
   return routes;
+}
+
+/**
+ * This process's own listening address, from the request's socket: the webhook goes to this server
+ * whatever Host header the request carried.
+ */
+function ownAddress(c: Context<AppEnv>): string {
+  const bindings = c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } };
+  const socket = bindings.incoming?.socket;
+  if (!socket?.localAddress || !socket.localPort) {
+    return new URL(c.req.url).origin;
+  }
+  const host = socket.localAddress.includes(":") ? `[${socket.localAddress}]` : socket.localAddress;
+  return `http://${host.replace(/^\[::ffff:(\d+\.\d+\.\d+\.\d+)\]$/, "$1")}:${socket.localPort}`;
 }
 
 async function devPayOptions(

@@ -162,3 +162,24 @@ export async function recordsOfOrder(server: TestServer, providerOrderId: string
     refunds: orderRefunds,
   };
 }
+
+/**
+ * Waits until no refund is still waiting to be sent: a webhook answers before the refund it decided has
+ * gone out (it is sent behind the answer).
+ */
+export async function refundsSent(server: TestServer, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [row] = await server.deps.db
+      .select({ n: count() })
+      .from(refunds)
+      .where(eq(refunds.status, "pending"));
+    if ((row?.n ?? 0) === 0) {
+      return;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${row?.n} refunds still pending after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -67,7 +67,7 @@ export async function confirmFromClient(
   if (payment.providerOrderId !== order.providerOrderId) {
     throw new AppError("INVALID_SIGNATURE", "This payment belongs to another order");
   }
-  const outcome = await confirmPayment(deps, provider.name, payment);
+  const outcome = await confirmPayment(deps, provider.name, payment, { awaitRefund: true });
   switch (outcome.kind) {
     case "booked":
       return bookingById(deps.db, outcome.bookingId);

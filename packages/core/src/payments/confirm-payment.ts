@@ -50,6 +50,7 @@ export async function confirmPayment(
   deps: PaymentsDeps,
   provider: PaymentProviderName,
   payment: ProviderPayment,
+  options: { awaitRefund?: boolean } = {},
 ): Promise<ConfirmOutcome> {
   const [order] = await deps.db
     .select()
@@ -86,7 +87,16 @@ export async function confirmPayment(
     await applyStoredRefundEvents(deps, provider, decided.recorded.providerPaymentId);
   }
   if (decided.outcome.kind === "refunded") {
-    await processRefunds(deps, { ids: [decided.outcome.refundId] });
+    // A client waiting for its answer sees the refund sent; a webhook answers at once and the refund
+    // goes out behind it (the refund job retries whatever this attempt does not finish).
+    const sending = processRefunds(deps, { ids: [decided.outcome.refundId] });
+    if (options.awaitRefund) {
+      await sending;
+    } else {
+      sending.catch((err: unknown) =>
+        deps.logger.error({ err }, "sending a refund failed: the refund job retries"),
+      );
+    }
   }
   return decided.outcome;
 }
