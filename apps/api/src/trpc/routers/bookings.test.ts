@@ -456,6 +456,28 @@ describe("bookings and cancellation", () => {
     expect(await seatStatus(showtimeId, "C3")).toBe("booked");
   });
 
+  it("a showtime people hold tickets for cannot be moved (cancel it instead), but can be repriced", async () => {
+    const start = new Date(clock.now().getTime() + 5 * 3_600_000);
+    const showtimeId = await showtimeOnSale(server, admin, start.toISOString());
+    const user = await registerUser(server);
+    await bookWithDevProvider(server, user.accessToken, showtimeId, ["B1"]);
+    const later = new Date(start.getTime() + 3_600_000).toISOString();
+    const moved = await server.http.patch<ErrorBody>(
+      `/api/admin/showtimes/${showtimeId}`,
+      { startAt: later },
+      admin,
+    );
+    expect(moved.status).toBe(409);
+    expect(moved.body.error).toMatchObject({ code: "SEATS_IN_USE", details: { field: "startAt" } });
+    const repriced = await server.http.patch<{ basePrice: number; startAt: string }>(
+      `/api/admin/showtimes/${showtimeId}`,
+      { basePrice: 30_000 },
+      admin,
+    );
+    expect(repriced.status).toBe(200);
+    expect(repriced.body).toMatchObject({ basePrice: 30_000, startAt: start.toISOString() });
+  });
+
   it("an admin cancelling a showtime refunds every booking of it in full", async () => {
     const start = new Date(clock.now().getTime() + 3 * 3_600_000).toISOString();
     const showtimeId = await showtimeOnSale(server, admin, start);
