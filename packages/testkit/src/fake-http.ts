@@ -19,7 +19,7 @@ export interface RecordedRequest {
   /** The status answered; undefined while hanging or if the client gave up first. */
   status?: number;
   /** Set when an injected fault answered instead of the fake. */
-  fault?: "error" | "hang";
+  fault?: "error" | "hang" | "lost";
 }
 
 export interface Reply {
@@ -48,6 +48,11 @@ export interface Faults {
   failNext(path: PathMatcher, options?: FailOptions): void;
   /** The next `times` requests matching `path` never get an answer (until the client times out). */
   hangNext(path: PathMatcher, options?: FaultOptions): void;
+  /**
+   * The next `times` requests matching `path` are carried out, but the answer is lost on the way back:
+   * the client sees a 5xx (a proxy timing out after the provider acted). Its outcome is unknown to it.
+   */
+  loseAnswerNext(path: PathMatcher, options?: FailOptions): void;
   /** Forgets pending faults. */
   clearFaults(): void;
 }
@@ -59,7 +64,7 @@ export interface FakeHttpServer extends Faults {
 }
 
 interface Fault {
-  kind: "error" | "hang";
+  kind: "error" | "hang" | "lost";
   path: PathMatcher;
   method?: string;
   status: number;
@@ -136,7 +141,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
         recorded.fault = "hang";
         return;
       }
-      if (fault) {
+      if (fault?.kind === "error") {
         recorded.fault = "error";
         send(res, recorded, options.faultReply(fault.status));
         return;
@@ -147,6 +152,11 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
       } catch (err) {
         // A bug in the fake itself: answer loudly rather than hang the test.
         reply = { status: 599, body: { error: { message: `fake crashed: ${String(err)}` } } };
+      }
+      if (fault?.kind === "lost") {
+        recorded.fault = "lost";
+        send(res, recorded, options.faultReply(fault.status));
+        return;
       }
       send(res, recorded, reply);
     });
@@ -164,7 +174,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
     if (!Number.isInteger(times) || times < 1) {
       throw new RangeError("times must be a positive integer");
     }
-    if (kind === "error" && (status < 500 || status > 599)) {
+    if (kind !== "hang" && (status < 500 || status > 599)) {
       throw new RangeError("an injected failure is a 5xx");
     }
     faults.push({ kind, path, method: o.method, status, remaining: times });
@@ -176,6 +186,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
     requests,
     failNext: (path, o) => addFault("error", path, o),
     hangNext: (path, o) => addFault("hang", path, o),
+    loseAnswerNext: (path, o) => addFault("lost", path, o),
     clearFaults: () => {
       faults = [];
     },

@@ -458,6 +458,7 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     requests: server.requests,
     failNext: server.failNext,
     hangNext: server.hangNext,
+    loseAnswerNext: server.loseAnswerNext,
     clearFaults: server.clearFaults,
 
     pay(orderId, o = {}) {

@@ -246,6 +246,22 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return pi;
   };
 
+  /** GET /v1/refunds?payment_intent=…: newest first, as Stripe lists (no paging past 100 here). */
+  const listRefunds = (query: FormObject) => {
+    onlyKeys(query, ["payment_intent", "charge", "limit"]);
+    const intent =
+      query.payment_intent === undefined ? undefined : requiredString(query.payment_intent, "payment_intent");
+    const charge = query.charge === undefined ? undefined : requiredString(query.charge, "charge");
+    const data = [...refunds.values()]
+      .filter(
+        (r) =>
+          (intent === undefined || r.payment_intent === intent) &&
+          (charge === undefined || r.charge === charge),
+      )
+      .sort((a, b) => b.created - a.created);
+    return { object: "list", data, has_more: false, url: "/v1/refunds" };
+  };
+
   const createRefund = (params: FormObject, origin: RequestOrigin): Stripe.Refund => {
     onlyKeys(params, ["payment_intent", "charge", "amount", "reason", "metadata", "expand"]);
     if (params.payment_intent !== undefined && params.charge !== undefined) {
@@ -351,6 +367,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     ["POST", /^\/v1\/payment_intents$/, (_, params, origin) => createPaymentIntent(params, origin)],
     ["GET", /^\/v1\/payment_intents\/([^/]+)$/, ([id], query) => retrieveIntent(id ?? "", query)],
     ["POST", /^\/v1\/refunds$/, (_, params, origin) => createRefund(params, origin)],
+    ["GET", /^\/v1\/refunds$/, (_, query) => listRefunds(query)],
     [
       "GET",
       /^\/v1\/refunds\/([^/]+)$/,
@@ -478,6 +495,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     requests: server.requests,
     failNext: server.failNext,
     hangNext: server.hangNext,
+    loseAnswerNext: server.loseAnswerNext,
     clearFaults: server.clearFaults,
 
     succeed(id, o = {}) {

@@ -1,5 +1,5 @@
 import type { Booking } from "@boxoffice/contracts";
-import { bookings, payments, refunds, seatClaims, showtimes } from "@boxoffice/db";
+import { bookings, seatClaims, showtimes } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import type { AccessClaims } from "../auth/tokens.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
@@ -8,6 +8,7 @@ import { processRefunds } from "../payments/refunds.ts";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import { AppError } from "../shared/errors.ts";
 import { bookingById, findBookingView } from "./get-booking.ts";
+import { writeBookingRefund } from "./refund-booking.ts";
 import { quoteRefund } from "./refund-policy.ts";
 
 /** What cancelling now would give back, under the policy the booking was bought with. */
@@ -35,11 +36,15 @@ export async function cancellationQuote(
 
 /**
  * Cancels a confirmed booking before its show starts: its seats are free at once (and announced), the
- * refund the policy allows is written in the same transaction and then sent to the provider, and the user
- * is told. Cancelling a booking that is no longer confirmed changes nothing and answers it as it is.
+ * refund the policy allows (all of it when an admin cancels) is written in the same transaction and then
+ * sent to the provider, and the user is told. Cancelling a booking that is no longer confirmed changes nothing and answers it as it is.
  */
 export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id: string): Promise<Booking> {
   const view = await findBookingView(deps.db, viewer, id);
+  // Staff check tickets at the door; only the customer, or an admin on their behalf, cancels one.
+  if (view.booking.userId !== viewer.userId && !viewer.roles.includes("admin")) {
+    throw new AppError("FORBIDDEN", "Only the customer or an admin can cancel a booking");
+  }
   const outcome = await deps.db.transaction(async (tx) => {
     const [showtime] = await tx
       .select({ id: showtimes.id, startAt: showtimes.startAt })
@@ -55,13 +60,23 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
     if (!quote.cancellable) {
       throw new AppError("CANCELLATION_CLOSED", undefined, { showStartedAt: showtime.startAt.toISOString() });
     }
+    // An admin cancelling for the customer refunds everything; the customer gets what the policy allows.
+    const byOwner = viewer.userId === booking.userId;
+    const wanted = byOwner ? quote.refundAmount : booking.amount;
+    const { refundId, amount: refundAmount } = await writeBookingRefund(
+      tx,
+      booking,
+      wanted,
+      "cancellation",
+      now,
+    );
     await tx
       .update(bookings)
       .set({
         status: "cancelled",
-        refundAmount: quote.refundAmount,
+        refundAmount,
         cancelledAt: now,
-        cancelledBy: viewer.userId === booking.userId ? "user" : "staff",
+        cancelledBy: byOwner ? "user" : "staff",
         updatedAt: now,
       })
       .where(eq(bookings.id, id));
@@ -69,30 +84,6 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
       .delete(seatClaims)
       .where(eq(seatClaims.bookingId, id))
       .returning({ seatId: seatClaims.seatId });
-    let refundId: string | undefined;
-    if (quote.refundAmount > 0) {
-      const [payment] = await tx
-        .select({ provider: payments.provider })
-        .from(payments)
-        .where(eq(payments.id, booking.paymentId));
-      if (!payment) {
-        throw new Error(`booking ${id} has no payment`);
-      }
-      const [refund] = await tx
-        .insert(refunds)
-        .values({
-          paymentId: booking.paymentId,
-          bookingId: id,
-          provider: payment.provider,
-          amount: quote.refundAmount,
-          currency: booking.currency,
-          reason: "cancellation",
-          createdAt: now,
-          nextAttemptAt: now,
-        })
-        .returning({ id: refunds.id });
-      refundId = refund?.id;
-    }
     await enqueueNotifications(tx, {
       kind: "booking_cancelled",
       userId: booking.userId,
@@ -100,8 +91,8 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
       payload: {
         bookingId: id,
         reference: booking.reference,
-        refundAmount: quote.refundAmount,
-        refundPercent: quote.refundPercent,
+        refundAmount,
+        refundPercent: byOwner ? quote.refundPercent : 100,
         currency: booking.currency,
       },
     });

@@ -1,8 +1,9 @@
 import type { SeatUpdateEvent } from "@boxoffice/contracts";
-import { bookings, holds, payments, refunds, seatClaims, type Transaction } from "@boxoffice/db";
+import { bookings, holds, seatClaims, type Transaction } from "@boxoffice/db";
 import { and, eq } from "drizzle-orm";
 import { enqueueNotifications } from "../notifications/outbox.ts";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { writeBookingRefund } from "./refund-booking.ts";
 
 /**
  * Inside the transaction that cancels a showtime (which holds its row lock): every confirmed booking is
@@ -20,35 +21,16 @@ export async function cancelShowtimeBookings(
       status: "cancelled",
       cancelledAt: now,
       cancelledBy: "showtime_cancelled",
-      refundAmount: bookings.amount,
       updatedAt: now,
     })
     .where(and(eq(bookings.showtimeId, showtimeId), eq(bookings.status, "confirmed")))
     .returning();
   const refundIds: string[] = [];
   for (const booking of cancelled) {
-    const [payment] = await tx
-      .select({ provider: payments.provider })
-      .from(payments)
-      .where(eq(payments.id, booking.paymentId));
-    if (!payment) {
-      throw new Error(`booking ${booking.id} has no payment`);
-    }
-    const [refund] = await tx
-      .insert(refunds)
-      .values({
-        paymentId: booking.paymentId,
-        bookingId: booking.id,
-        provider: payment.provider,
-        amount: booking.amount,
-        currency: booking.currency,
-        reason: "showtime_cancelled",
-        createdAt: now,
-        nextAttemptAt: now,
-      })
-      .returning({ id: refunds.id });
-    if (refund) {
-      refundIds.push(refund.id);
+    const refund = await writeBookingRefund(tx, booking, booking.amount, "showtime_cancelled", now);
+    await tx.update(bookings).set({ refundAmount: refund.amount }).where(eq(bookings.id, booking.id));
+    if (refund.refundId) {
+      refundIds.push(refund.refundId);
     }
     await enqueueNotifications(tx, {
       kind: "booking_cancelled",
@@ -57,7 +39,7 @@ export async function cancelShowtimeBookings(
       payload: {
         bookingId: booking.id,
         reference: booking.reference,
-        refundAmount: booking.amount,
+        refundAmount: refund.amount,
         refundPercent: 100,
         currency: booking.currency,
         reason: "showtime_cancelled",

@@ -3,4 +3,5 @@ export * from "./cancel-booking.ts";
 export * from "./cancel-showtime.ts";
 export * from "./get-booking.ts";
 export * from "./reference.ts";
+export * from "./refund-booking.ts";
 export * from "./refund-policy.ts";

@@ -115,6 +115,7 @@ async function decide(
       id: showtimes.id,
       status: showtimes.status,
       endAt: showtimes.endAt,
+      salesCloseAt: showtimes.salesCloseAt,
       policy: theaters.cancellationPolicy,
     })
     .from(showtimes)
@@ -137,30 +138,28 @@ async function decide(
   if (existing && existing.status !== "failed") {
     return { outcome: await outcomeOf(tx, order, existing) };
   }
-  // A Stripe PaymentIntent keeps its id across attempts: a failed attempt may be followed by a success.
-  const payment = existing
-    ? await tx
-        .update(payments)
-        .set({ status: "succeeded", amount: reported.amount, currency: reported.currency, updatedAt: now })
-        .where(eq(payments.id, existing.id))
-        .returning()
-        .then((rows) => rows[0])
-    : await tx
-        .insert(payments)
-        .values({
-          orderId: order.id,
-          provider,
-          providerPaymentId: reported.providerPaymentId,
-          amount: reported.amount,
-          currency: reported.currency,
-          status: "succeeded",
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning()
-        .then((rows) => rows[0]);
+  // A Stripe PaymentIntent keeps its id across attempts: a failed attempt (recorded without the showtime
+  // lock, so possibly just now) may be followed by a success, which takes its row over.
+  const [payment] = await tx
+    .insert(payments)
+    .values({
+      orderId: order.id,
+      provider,
+      providerPaymentId: reported.providerPaymentId,
+      amount: reported.amount,
+      currency: reported.currency,
+      status: "succeeded",
+      createdAt: now,
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: [payments.provider, payments.providerPaymentId],
+      set: { status: "succeeded", amount: reported.amount, currency: reported.currency, updatedAt: now },
+      where: eq(payments.status, "failed"),
+    })
+    .returning();
   if (!payment) {
-    throw new Error("payment row was not written");
+    throw new Error("payment row was neither written nor found");
   }
   const recorded = { providerPaymentId: payment.providerPaymentId };
   const refund = async (reason: RefundReason): Promise<Decided> => ({
@@ -183,7 +182,15 @@ async function decide(
     // Booked through another order of the same hold (a second provider): this money is surplus.
     return refund("duplicate_payment");
   }
-  if (!hold || showtime.status === "cancelled" || now >= showtime.endAt) {
+  const holdLive = hold?.status === "active" && hold.expiresAt > now;
+  // A live hold was sold inside the sale window and keeps its seats; a lapsed one is only honoured while
+  // the showtime is still selling (a booking made after the show started could never be cancelled).
+  if (
+    !hold ||
+    showtime.status === "cancelled" ||
+    now >= showtime.endAt ||
+    (!holdLive && now >= showtime.salesCloseAt)
+  ) {
     return refund("late_payment");
   }
   // Late payments are common (Checkout cannot stop a payment once the hold lapses): the seats are still

@@ -27,17 +27,14 @@ export interface ProviderRefundEvent {
   refundId?: string | undefined;
 }
 
-/** Stripe's `charge.refunded` says how much of a payment has gone back in all, not which refund did it. */
-export interface ProviderRefundTotal {
-  providerPaymentId: string;
-  totalRefunded: number;
-  chargeId: string;
-}
-
-/** What a provider says about refunds of one payment. */
+/**
+ * What a provider says about a payment's refunds: one refund settled (Razorpay `refund.*`, Stripe
+ * `refund.*`), or only that its refunds changed (Stripe's `charge.refunded`), which is read back from the
+ * provider refund by refund, so both kinds of notice count each refund once.
+ */
 export type RefundNotice =
   | { kind: "refund"; refund: ProviderRefundEvent }
-  | { kind: "refund_total"; refundTotal: ProviderRefundTotal };
+  | { kind: "refunds_changed"; providerPaymentId: string };
 
 /** A verified webhook, reduced to what boxoffice acts on. */
 export type WebhookEvent = { eventId: string; type: string } & (
@@ -69,15 +66,20 @@ export interface PaymentProvider {
   /** Checks what a client says against the provider: signature first, then the provider's own record. */
   verifyClientPayment(input: ClientConfirmation): Promise<ProviderPayment>;
   parseWebhook(rawBody: string, headers: Headers): WebhookEvent;
-  /** Sends a refund; `refundId` is ours, given to the provider so a retry never refunds twice. */
+  /**
+   * Sends a refund. `refundId` is ours and travels with it (notes, metadata): from the second attempt on,
+   * the provider is first asked whether an earlier attempt got through, so a retry never refunds twice.
+   */
   refund(input: {
     refundId: string;
     providerPaymentId: string;
     amount: number;
     currency: string;
-    /** Whether an earlier attempt may have reached the provider. */
-    retry: boolean;
+    /** 1 for the first try; more when an earlier attempt may have reached the provider. */
+    attempt: number;
   }): Promise<{ providerRefundId: string; status: "processed" | "submitted" }>;
+  /** Every refund of a payment as the provider has it (for notices that only give a running total). */
+  refundsOf?(providerPaymentId: string): Promise<ProviderRefundEvent[]>;
 }
 
 /** The providers this deployment accepts payments and webhooks from; `primary` takes new orders. */

@@ -77,11 +77,19 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
         entity = (await sdk.payments.fetch(input.paymentId)) as unknown as RazorpayPaymentEntity;
         if (entity.status === "authorized") {
           // Automatic capture is off in this account: capture what was authorized, as Checkout expects.
-          entity = (await sdk.payments.capture(
-            input.paymentId,
-            Number(entity.amount),
-            entity.currency,
-          )) as unknown as RazorpayPaymentEntity;
+          // A confirmation racing this one may capture it first: then Razorpay refuses, and a second
+          // look finds it captured.
+          const authorized = entity;
+          entity = await sdk.payments
+            .capture(input.paymentId, Number(authorized.amount), authorized.currency)
+            .then((captured) => captured as unknown as RazorpayPaymentEntity)
+            .catch(async (err: unknown) => {
+              const again = (await sdk.payments.fetch(input.paymentId)) as unknown as RazorpayPaymentEntity;
+              if (again.status !== "captured") {
+                throw err;
+              }
+              return again;
+            });
         }
       } catch (err) {
         throw providerError(err, "confirm the payment");
@@ -98,7 +106,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
     },
     async refund(input) {
       try {
-        if (input.retry) {
+        if (input.attempt > 1) {
           // An earlier attempt may have reached Razorpay: find it by the refund id we put in its notes.
           const earlier = (await sdk.payments.fetchMultipleRefund(input.providerPaymentId, {
             count: 100,

@@ -13,7 +13,7 @@ import {
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import type { PaymentsDeps } from "./deps.ts";
-import type { PaymentProviderName, RefundNotice } from "./provider.ts";
+import type { PaymentProviderName, ProviderRefundEvent, RefundNotice } from "./provider.ts";
 import { markRefundProcessed } from "./refunds.ts";
 
 export type RefundEventOutcome =
@@ -26,20 +26,19 @@ export type RefundEventOutcome =
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Deps = Pick<PaymentsDeps, "db" | "clock" | "bus" | "logger">;
+type Deps = Pick<PaymentsDeps, "db" | "clock" | "bus" | "logger" | "providers">;
 
-/** The payment a notice is about. */
 function paymentIdOf(notice: RefundNotice): string {
-  return notice.kind === "refund" ? notice.refund.providerPaymentId : notice.refundTotal.providerPaymentId;
+  return notice.kind === "refund" ? notice.refund.providerPaymentId : notice.providerPaymentId;
 }
 
 /**
- * A provider says money of a payment went back (or a refund failed). Ours is found by the id we gave the
- * provider, else by the provider's refund id, else as the refund of that payment still on its way for that
- * amount; a running total (Stripe's `charge.refunded`) settles ours oldest first. Money we never asked to
- * return (a refund in the provider's dashboard) is recorded as an `external` refund, and if the whole
- * payment went back, the booking it paid for is void and its seats go back on sale. A notice about a
- * payment not seen yet is `unmatched`, kept, and applied when the payment arrives.
+ * A provider says money of a payment went back (or a refund failed). Each refund is matched by the id we
+ * gave the provider (notes, metadata) or by the provider's own refund id, never by its amount: an unknown
+ * refund is one we never asked for (made in the provider's dashboard) and is recorded as `external`; if it
+ * gives back the whole payment, the booking it paid for is void and its seats go back on sale. A notice
+ * that only says a payment's refunds changed is read back from the provider refund by refund. A notice
+ * about a payment not seen yet is `unmatched`, kept, and applied when the payment arrives.
  */
 export async function applyRefundNotice(
   deps: Deps,
@@ -52,6 +51,19 @@ export async function applyRefundNotice(
     .where(and(eq(payments.provider, provider), eq(payments.providerPaymentId, paymentIdOf(notice))));
   if (!payment) {
     return "unmatched_refund";
+  }
+  let reported: ProviderRefundEvent[];
+  if (notice.kind === "refund") {
+    reported = [notice.refund];
+  } else {
+    const source = deps.providers.get(provider);
+    if (!source?.refundsOf) {
+      return "ignored";
+    }
+    reported = await source.refundsOf(payment.providerPaymentId);
+  }
+  if (reported.length === 0) {
+    return "ignored";
   }
   const [booking] = await deps.db
     .select({ id: bookings.id, showtimeId: bookings.showtimeId })
@@ -67,16 +79,12 @@ export async function applyRefundNotice(
         .where(eq(showtimes.id, booking.showtimeId))
         .for("no key update");
     }
-    const ofPayment = await tx
-      .select()
-      .from(refunds)
-      .where(eq(refunds.paymentId, payment.id))
-      .orderBy(asc(refunds.createdAt))
-      .for("update");
-    const outcome =
-      notice.kind === "refund"
-        ? await settleOne(deps, tx, payment, ofPayment, notice.refund, now)
-        : await settleTotal(tx, payment, ofPayment, notice.refundTotal, now);
+    const ofPayment = await tx.select().from(refunds).where(eq(refunds.paymentId, payment.id)).for("update");
+    const outcomes: RefundEventOutcome[] = [];
+    for (const refund of reported) {
+      outcomes.push(await settleOne(deps, tx, payment, ofPayment, refund, now));
+    }
+    const outcome = combine(outcomes);
     if (outcome !== "external_refund" || !booking) {
       return { outcome };
     }
@@ -89,32 +97,39 @@ export async function applyRefundNotice(
   return result.outcome;
 }
 
+function combine(outcomes: RefundEventOutcome[]): RefundEventOutcome {
+  const order: RefundEventOutcome[] = [
+    "external_refund",
+    "refund_failed",
+    "refund_processed",
+    "refund_already_processed",
+    "ignored",
+  ];
+  return order.find((o) => outcomes.includes(o)) ?? "ignored";
+}
+
 async function settleOne(
   deps: Deps,
   tx: Transaction,
   payment: PaymentRow,
   ofPayment: RefundRow[],
-  event: Extract<RefundNotice, { kind: "refund" }>["refund"],
+  event: ProviderRefundEvent,
   now: Date,
 ): Promise<RefundEventOutcome> {
   const ours =
     ofPayment.find(
       (r) => event.refundId !== undefined && UUID.test(event.refundId) && r.id === event.refundId,
-    ) ??
-    ofPayment.find((r) => r.providerRefundId === event.providerRefundId) ??
-    ofPayment.find(
-      (r) =>
-        r.amount === event.amount &&
-        r.providerRefundId === null &&
-        (r.status === "pending" || r.status === "submitted"),
-    );
+    ) ?? ofPayment.find((r) => r.providerRefundId === event.providerRefundId);
   if (ours) {
     if (event.status === "failed") {
-      await tx
+      const [failed] = await tx
         .update(refunds)
         .set({ status: "failed", lastError: "the provider reported the refund failed", leaseUntil: null })
-        .where(and(eq(refunds.id, ours.id), inArray(refunds.status, ["pending", "submitted"])));
-      deps.logger.error({ refundId: ours.id }, "the provider reports a refund failed: needs a person");
+        .where(and(eq(refunds.id, ours.id), inArray(refunds.status, ["pending", "submitted"])))
+        .returning({ id: refunds.id });
+      if (failed) {
+        deps.logger.error({ refundId: ours.id }, "the provider reports a refund failed: needs a person");
+      }
       return "refund_failed";
     }
     await tx
@@ -127,36 +142,6 @@ async function settleOne(
     return "ignored";
   }
   return recordExternal(tx, payment, event.providerRefundId, event.amount, now);
-}
-
-async function settleTotal(
-  tx: Transaction,
-  payment: PaymentRow,
-  ofPayment: RefundRow[],
-  total: Extract<RefundNotice, { kind: "refund_total" }>["refundTotal"],
-  now: Date,
-): Promise<RefundEventOutcome> {
-  let settled = ofPayment.filter((r) => r.status === "processed").reduce((sum, r) => sum + r.amount, 0);
-  let changed = false;
-  for (const refund of ofPayment) {
-    if (
-      (refund.status === "pending" || refund.status === "submitted") &&
-      settled + refund.amount <= total.totalRefunded
-    ) {
-      changed = (await markRefundProcessed(tx, refund.id, now)) || changed;
-      settled += refund.amount;
-    }
-  }
-  if (settled < total.totalRefunded) {
-    return recordExternal(
-      tx,
-      payment,
-      `${total.chargeId}:${total.totalRefunded}`,
-      total.totalRefunded - settled,
-      now,
-    );
-  }
-  return changed ? "refund_processed" : "refund_already_processed";
 }
 
 async function recordExternal(
@@ -243,7 +228,7 @@ export async function applyStoredRefundEvents(
         eq(webhookEvents.outcome, "unmatched_refund"),
         or(
           sql`${webhookEvents.payload} -> 'refund' ->> 'providerPaymentId' = ${providerPaymentId}`,
-          sql`${webhookEvents.payload} -> 'refundTotal' ->> 'providerPaymentId' = ${providerPaymentId}`,
+          sql`${webhookEvents.payload} ->> 'providerPaymentId' = ${providerPaymentId}`,
         ),
       ),
     )

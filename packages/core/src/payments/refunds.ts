@@ -64,7 +64,7 @@ export async function processRefunds(
         providerPaymentId: row.providerPaymentId,
         amount: refund.amount,
         currency: refund.currency,
-        retry: refund.attempts > 1,
+        attempt: refund.attempts,
       });
       await deps.db.transaction(async (tx) => {
         await tx

@@ -1,7 +1,7 @@
 import type Stripe from "stripe";
 import type { StripeConfig } from "../config/env.ts";
 import { AppError } from "../shared/errors.ts";
-import type { PaymentProvider, ProviderPayment, WebhookEvent } from "./provider.ts";
+import type { PaymentProvider, ProviderPayment, ProviderRefundEvent, WebhookEvent } from "./provider.ts";
 import { createStripeSdk } from "./sdk.ts";
 import { verifyStripeWebhook, WebhookSignatureError } from "./signatures.ts";
 
@@ -28,26 +28,48 @@ function paymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
   };
 }
 
+/** A refund that has settled either way; one still pending says nothing yet. */
+function refundNotice(refund: Stripe.Refund): ProviderRefundEvent | undefined {
+  const intent =
+    typeof refund.payment_intent === "string" ? refund.payment_intent : refund.payment_intent?.id;
+  if (!intent || (refund.status !== "succeeded" && refund.status !== "failed")) {
+    return undefined;
+  }
+  return {
+    providerPaymentId: intent,
+    providerRefundId: refund.id,
+    amount: refund.amount,
+    status: refund.status === "succeeded" ? "processed" : "failed",
+    refundId: refund.metadata?.refund_id,
+  };
+}
+
 /**
  * Stripe through its official SDK: a PaymentIntent per hold (idempotency key = hold, so racing requests
  * get the same one), confirmation read back from Stripe, webhooks verified with their timestamp
- * tolerance, refunds sent with our refund id as idempotency key (a retry is the same refund).
+ * tolerance, refunds carrying our refund id in their metadata.
  */
 export function stripeProvider(config: StripeConfig): PaymentProvider {
   const sdk = createStripeSdk({
     secretKey: config.secretKey,
     ...(config.apiBaseUrl ? { baseUrl: config.apiBaseUrl } : {}),
   });
+  const answer = (refund: Stripe.Refund) => ({
+    providerRefundId: refund.id,
+    status: refund.status === "succeeded" ? ("processed" as const) : ("submitted" as const),
+  });
   return {
     name: "stripe",
     flow: "intent",
     async createOrder(input) {
       try {
+        // Every parameter follows from the hold alone: Stripe refuses a reused idempotency key with other
+        // parameters, and requests racing for one hold (or a retry after a crash) must get the same intent.
         const intent = await sdk.paymentIntents.create(
           {
             amount: input.amount,
             currency: input.currency.toLowerCase(),
-            metadata: { holdId: input.holdId, orderId: input.orderId },
+            metadata: { holdId: input.holdId },
             automatic_payment_methods: { enabled: true },
           },
           { idempotencyKey: `boxoffice-hold-${input.holdId}` },
@@ -87,20 +109,38 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
     },
     async refund(input) {
       try {
+        if (input.attempt > 1) {
+          // An earlier attempt may have got through with its answer lost: find it by our refund id.
+          const earlier = await sdk.refunds.list({ payment_intent: input.providerPaymentId, limit: 100 });
+          const found = earlier.data.find((r) => r.metadata?.refund_id === input.refundId);
+          if (found) {
+            return answer(found);
+          }
+        }
+        // Stripe stores the first answer to an idempotency key, a 500 included, and replays it for a day:
+        // each attempt has a key of its own (the SDK's network retries reuse it within an attempt).
         const refund = await sdk.refunds.create(
           {
             payment_intent: input.providerPaymentId,
             amount: input.amount,
             metadata: { refund_id: input.refundId },
           },
-          { idempotencyKey: `boxoffice-refund-${input.refundId}` },
+          { idempotencyKey: `boxoffice-refund-${input.refundId}-${input.attempt}` },
         );
-        return {
-          providerRefundId: refund.id,
-          status: refund.status === "succeeded" ? "processed" : "submitted",
-        };
+        return answer(refund);
       } catch (err) {
         throw providerError(err, "refund the payment");
+      }
+    },
+    async refundsOf(providerPaymentId) {
+      try {
+        const list = await sdk.refunds.list({ payment_intent: providerPaymentId, limit: 100 });
+        return list.data.flatMap((refund) => {
+          const notice = refundNotice(refund);
+          return notice ? [notice] : [];
+        });
+      } catch (err) {
+        throw providerError(err, "list the payment's refunds");
       }
     },
   };
@@ -119,42 +159,19 @@ function readStripeEvent(event: Stripe.Event): WebhookEvent {
       };
     }
     case "charge.refunded": {
+      // On current API versions the charge no longer lists its refunds: only that money went back.
       const charge = event.data.object;
       const intent =
         typeof charge.payment_intent === "string" ? charge.payment_intent : charge.payment_intent?.id;
-      if (!intent) {
-        return { ...base, kind: "ignored" };
-      }
-      return {
-        ...base,
-        kind: "refund_total",
-        refundTotal: {
-          providerPaymentId: intent,
-          totalRefunded: charge.amount_refunded,
-          chargeId: charge.id,
-        },
-      };
+      return intent
+        ? { ...base, kind: "refunds_changed", providerPaymentId: intent }
+        : { ...base, kind: "ignored" };
     }
     case "refund.created":
     case "refund.updated":
     case "refund.failed": {
-      const refund = event.data.object;
-      const intent =
-        typeof refund.payment_intent === "string" ? refund.payment_intent : refund.payment_intent?.id;
-      if (!intent || (refund.status !== "succeeded" && refund.status !== "failed")) {
-        return { ...base, kind: "ignored" };
-      }
-      return {
-        ...base,
-        kind: "refund",
-        refund: {
-          providerPaymentId: intent,
-          providerRefundId: refund.id,
-          amount: refund.amount,
-          status: refund.status === "succeeded" ? "processed" : "failed",
-          refundId: refund.metadata?.refund_id,
-        },
-      };
+      const refund = refundNotice(event.data.object);
+      return refund ? { ...base, kind: "refund", refund } : { ...base, kind: "ignored" };
     }
     default:
       return { ...base, kind: "ignored" };

@@ -57,8 +57,14 @@ export async function handleWebhook(
   let outcome: string;
   if (event.kind === "payment") {
     outcome = (await confirmPayment(deps, provider.name, event.payment)).kind;
-  } else if (event.kind === "refund" || event.kind === "refund_total") {
+  } else if (event.kind === "refund" || event.kind === "refunds_changed") {
     outcome = await applyRefundNotice(deps, provider.name, event);
+    if (outcome === "unmatched_refund") {
+      // Marked first, then looked at once more: a payment recorded meanwhile either finds this mark
+      // (confirmPayment applies marked notices after it commits) or is found here.
+      await deps.db.update(webhookEvents).set({ outcome, processedAt: null }).where(key);
+      outcome = await applyRefundNotice(deps, provider.name, event);
+    }
   } else {
     outcome = "ignored";
   }

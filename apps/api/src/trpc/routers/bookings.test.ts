@@ -1,7 +1,7 @@
 import type { Availability, Booking, ErrorBody, OrderStatus, Session } from "@boxoffice/contracts";
 import { manualClock, processRefunds, verifyTicket } from "@boxoffice/core";
 import { readPdf, readQr } from "@boxoffice/core/testing/tickets";
-import { bookings, payments, refunds } from "@boxoffice/db";
+import { bookings, payments, refunds, users } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -231,6 +231,22 @@ describe("late payments", () => {
   });
 });
 
+describe("payments after the sale has closed", () => {
+  it("a lapsed hold paid after the show started is refunded, not booked into a show nobody can cancel", async () => {
+    const start = new Date(clock.now().getTime() + 20 * 60_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    clock.advance(50 * 60_000);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const res = await confirm(server, user.accessToken, paid);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: "PAYMENT_REFUNDED", details: { reason: "late_payment" } });
+    expect(await seatStatus(showtimeId, "B3")).toBe("available");
+  });
+});
+
 describe("bad payment input changes nothing", () => {
   let user: Session;
   let stranger: Session;
@@ -438,6 +454,83 @@ describe("bookings and cancellation", () => {
       .where(eq(payments.id, row?.paymentId ?? ""));
     // Half went back: the payment keeps its other half and stays succeeded.
     expect(payment).toMatchObject({ status: "succeeded", refundedAmount: 28_000 });
+  });
+
+  it("staff check tickets but cannot cancel them; an admin cancelling for a customer refunds it all", async () => {
+    const start = new Date(clock.now().getTime() + 3 * 3_600_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start, { cancellationPolicy: policy });
+    const user = await registerUser(server);
+    const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["A1"]);
+    const staff = await registerUser(server);
+    await server.deps.db
+      .update(users)
+      .set({ roles: ["user", "staff"] })
+      .where(eq(users.id, staff.user.id));
+    const staffToken = (
+      await server.http.post<Session>("/api/auth/login", {
+        email: staff.user.email,
+        password: staff.password,
+      })
+    ).body.accessToken;
+    expect((await server.http.get(`/api/bookings/${booking.id}`, staffToken)).status).toBe(200);
+    const refused = await server.http.post<ErrorBody>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      staffToken,
+    );
+    expect(refused.status).toBe(403);
+    expect(await seatStatus(showtimeId, "A1")).toBe("booked");
+    // Three hours before the show the customer's own policy refunds nothing; an admin refunds it all.
+    const quote = await server.http.get(`/api/bookings/${booking.id}/cancellation`, user.accessToken);
+    expect(quote.body).toMatchObject({ refundPercent: 0, refundAmount: 0 });
+    const byAdmin = await server.http.post<Booking>(`/api/bookings/${booking.id}/cancel`, undefined, admin);
+    expect(byAdmin.body).toMatchObject({
+      status: "refunded",
+      refund: { amount: booking.amount, status: "processed" },
+    });
+  });
+
+  it("a refund made in the provider's dashboard is not paid twice when the booking is cancelled", async () => {
+    const start = new Date(clock.now().getTime() + 72 * 3_600_000).toISOString();
+    const showtimeId = await showtimeOnSale(server, admin, start, { cancellationPolicy: policy });
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const booking = (await confirm(server, user.accessToken, paid)).body;
+    const partial = JSON.stringify({
+      entity: "event",
+      event: "refund.processed",
+      contains: ["refund"],
+      payload: {
+        refund: { entity: { id: "rfnd_dash_partial", payment_id: paid.paymentId, amount: 5_000, notes: [] } },
+      },
+    });
+    const dev = server.deps.devPayments;
+    if (!dev) {
+      throw new Error("the dev provider is not enabled");
+    }
+    const notice = await sendWebhook(server, {
+      body: partial,
+      headers: { "x-razorpay-signature": dev.sign(partial), "x-razorpay-event-id": "evt_dash_partial" },
+    });
+    expect(notice.body.outcome).toBe("external_refund");
+    // A part went back outside boxoffice: the booking stands.
+    expect(
+      (await server.http.get<Booking>(`/api/bookings/${booking.id}`, user.accessToken)).body.status,
+    ).toBe("confirmed");
+    const cancelled = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
+    // The policy allows all of it back, but 5,000 already went: only the rest is refunded.
+    expect(cancelled.body.refund).toMatchObject({ amount: booking.amount - 5_000, status: "processed" });
+    const [payment] = await server.deps.db
+      .select()
+      .from(payments)
+      .where(eq(payments.id, (await recordsOfOrder(server, order.orderId)).payments[0]?.id ?? ""));
+    expect(payment).toMatchObject({ status: "refunded", refundedAmount: booking.amount });
   });
 
   it("after the show has started a booking cannot be cancelled (409)", async () => {

@@ -164,14 +164,19 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
     expect(forged.status).toBe(400);
     expect(forged.body.error.code).toBe("INVALID_SIGNATURE");
     const webhook = fake.webhook("payment.captured", { paymentId: handler.razorpay_payment_id });
-    const tampered = await sendWebhook(server, {
-      body: webhook.body
-        .replace(`"amount": ${order.amount}`, '"amount": 1')
-        .replace(`"amount":${order.amount}`, '"amount":1'),
-      headers: { ...webhook.headers, "x-razorpay-signature": "0".repeat(64) },
-    });
+    // Razorpay's genuine signature, over a body changed on the way: the raw-body check refuses it.
+    const altered = JSON.parse(webhook.body) as { payload: { payment: { entity: { amount: number } } } };
+    altered.payload.payment.entity.amount = 1;
+    const tampered = await sendWebhook(server, { body: JSON.stringify(altered), headers: webhook.headers });
     expect(tampered.status).toBe(400);
+    expect(tampered.body.error.code).toBe("INVALID_SIGNATURE");
+    const unsigned = Object.fromEntries(
+      Object.entries(webhook.headers).filter(([name]) => name.toLowerCase() !== "x-razorpay-signature"),
+    );
+    expect((await sendWebhook(server, { body: webhook.body, headers: unsigned })).status).toBe(400);
     expect(await paymentRowCounts(server)).toEqual(before);
+    // The very same delivery, untouched, is accepted.
+    expect((await sendWebhook(server, webhook)).status).toBe(200);
   });
 
   it("when Razorpay is down, create-order is a 502 that writes nothing, and a refund waits and is sent once", async () => {
@@ -197,8 +202,8 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
       )
     ).body;
     const handler = fake.pay(order.orderId, { amount: 555 });
-    // The refund's first attempt reaches Razorpay but its answer is lost: the outcome is unknown.
-    fake.failNext(/\/refund$/, { status: 500 });
+    // The refund's first attempt is carried out by Razorpay but its answer is lost: a 5xx, outcome unknown.
+    fake.loseAnswerNext(/\/refund$/, { status: 504 });
     const res = await confirm(user.accessToken, handler);
     expect(res.body.error.code).toBe("PAYMENT_REFUNDED");
     const [pending] = (await recordsOfOrder(server, order.orderId)).refunds;
@@ -210,6 +215,7 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
     await processRefunds(server.deps, { ids: [pending?.id ?? ""] });
     const [sent] = (await recordsOfOrder(server, order.orderId)).refunds;
     expect(sent).toMatchObject({ status: "processed", attempts: 2 });
+    // The retry found the first attempt's refund by our id in its notes instead of refunding again.
     expect(
       [...fake.refunds.values()].filter((r) => r.payment_id === handler.razorpay_payment_id),
     ).toHaveLength(1);

@@ -1,6 +1,8 @@
 import type { Booking, ErrorBody } from "@boxoffice/contracts";
-import { stripeWebhookSignatureHeader } from "@boxoffice/core";
+import { createStripeSdk, processRefunds, stripeWebhookSignatureHeader } from "@boxoffice/core";
+import { refunds } from "@boxoffice/db";
 import { type FakeStripe, startFakeStripe } from "@boxoffice/testkit";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   holdSeats,
@@ -166,6 +168,90 @@ describe("paying through Stripe (a local stand-in, through the official SDK)", (
     expect(await paymentRowCounts(server)).toEqual(before);
     // Razorpay is not enabled here.
     expect((await sendWebhook(server, webhook, "/api/payments/webhook/razorpay")).status).toBe(404);
+  });
+
+  it("requests racing for one hold's intent all get the same intent", async () => {
+    const user = await registerUser(server);
+    const showtimeId = await showtimeOnSale(server, admin);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () =>
+        server.http.post<Intent>("/api/payments/create-intent", { holdId: hold.id }, user.accessToken),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201]);
+    expect(new Set(answers.map((a) => a.body.paymentIntentId)).size).toBe(1);
+  });
+
+  it("a partial refund made in Stripe's dashboard counts once, however its notices arrive", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["C2"]);
+    fake.succeed(intent.paymentIntentId);
+    const booking = (await confirm(user.accessToken, intent.paymentIntentId)).body;
+    const dashboard = createStripeSdk({ secretKey: fake.secretKey, baseUrl: fake.url });
+    const refund = await dashboard.refunds.create({ payment_intent: intent.paymentIntentId, amount: 5_000 });
+    const charged = await fake.deliver(webhookUrl, fake.webhook("charge.refunded", intent.paymentIntentId));
+    expect(JSON.parse(charged.responseBody ?? "{}")).toMatchObject({ outcome: "external_refund" });
+    const event = {
+      id: `evt_refund_updated_${refund.id}`,
+      object: "event",
+      api_version: fake.apiVersion,
+      created: Math.floor(Date.now() / 1000),
+      data: { object: refund },
+      livemode: false,
+      pending_webhooks: 1,
+      request: { id: null, idempotency_key: null },
+      type: "refund.updated",
+    };
+    const body = JSON.stringify(event, null, 2);
+    const updated = await sendWebhook(
+      server,
+      {
+        body,
+        headers: {
+          "content-type": "application/json",
+          "stripe-signature": stripeWebhookSignatureHeader(
+            body,
+            fake.webhookSecret,
+            Math.floor(Date.now() / 1000),
+          ),
+        },
+      },
+      "/api/payments/webhook/stripe",
+    );
+    expect(updated.body.outcome).toBe("refund_already_processed");
+    const records = await recordsOfOrder(server, intent.paymentIntentId);
+    expect(records.payments).toMatchObject([{ status: "succeeded", refundedAmount: 5_000 }]);
+    expect(records.refunds).toMatchObject([
+      { reason: "external", amount: 5_000, providerRefundId: refund.id },
+    ]);
+    // Part of the money went back: the booking stands.
+    expect(records.bookings).toMatchObject([{ id: booking.id, status: "confirmed" }]);
+  });
+
+  it("a refund whose answer was lost is found again on the retry and sent once", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["A1"]);
+    fake.succeed(intent.paymentIntentId);
+    const booking = (await confirm(user.accessToken, intent.paymentIntentId)).body;
+    fake.loseAnswerNext(/^\/v1\/refunds$/, { status: 502, method: "POST", times: 2 });
+    const cancelled = await server.http.post<Booking>(
+      `/api/bookings/${booking.id}/cancel`,
+      undefined,
+      user.accessToken,
+    );
+    expect(cancelled.body).toMatchObject({ status: "cancelled", refund: { status: "pending" } });
+    const [pending] = (await recordsOfOrder(server, intent.paymentIntentId)).refunds;
+    await server.deps.db
+      .update(refunds)
+      .set({ nextAttemptAt: new Date(0) })
+      .where(eq(refunds.id, pending?.id ?? ""));
+    await processRefunds(server.deps, { ids: [pending?.id ?? ""] });
+    const [sent] = (await recordsOfOrder(server, intent.paymentIntentId)).refunds;
+    expect(sent).toMatchObject({ status: "processed", attempts: 2 });
+    expect(
+      [...fake.refunds.values()].filter((r) => r.payment_intent === intent.paymentIntentId),
+    ).toHaveLength(1);
   });
 
   it("a failed payment books nothing", async () => {
