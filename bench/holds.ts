@@ -43,7 +43,7 @@ function printParameters(options: BenchOptions, databaseUrl: string, schema: str
   console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
   console.log(
     `API:      ${options.apiProcesses} separate process${options.apiProcesses > 1 ? "es" : ""} ` +
-      `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=production, ` +
+      `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=development for the dev payment provider, ` +
       `log level ${options.serverLogLevel} to a temp file, rate limits off, ` +
       `redis ${process.env.REDIS_URL ? "on" : "off (in-process bus and sweeper)"}`,
   );
