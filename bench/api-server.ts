@@ -1,7 +1,10 @@
 /**
- * The API under test, started by bench/holds.ts in a process of its own so that the load generator
- * does not share its event loop. It is the production wiring (buildDeps + startServer, NODE_ENV
- * production) over the bench's schema, with the hold and auth rate limits off.
+ * The API under test, started by bench/holds.ts and bench/blockbuster.ts in a process of its own so that
+ * the load generator does not share its event loop. It is the production wiring (buildDeps + startServer
+ * on a PostgreSQL server) over the bench's schema, with the hold and auth rate limits off, and with the
+ * dev payment provider, so that a booking can be paid without a provider: production refuses that
+ * provider, hence NODE_ENV=development, which (with DATABASE_URL set) changes only the refresh cookie's
+ * Secure flag and seeds nothing.
  */
 import { buildDeps } from "../apps/api/src/deps.ts";
 import { type RunningServer, startServer } from "../apps/api/src/server.ts";
@@ -12,7 +15,7 @@ import type { FromServer, ToServer } from "./lib/ipc.ts";
 function required(name: string): string {
   const value = process.env[name];
   if (!value) {
-    throw new Error(`${name} is not set: this process is started by bench/holds.ts`);
+    throw new Error(`${name} is not set: this process is started by bench/holds.ts or bench/blockbuster.ts`);
   }
   return value;
 }
@@ -25,7 +28,8 @@ async function start(): Promise<RunningServer> {
   const url = required("BENCH_DATABASE_URL");
   const schema = required("BENCH_SCHEMA");
   const { config } = loadConfig({
-    NODE_ENV: "production",
+    NODE_ENV: "development",
+    PAYMENT_PROVIDER: "dev",
     DATABASE_URL: url,
     REDIS_URL: process.env.REDIS_URL,
     // Shared by every API process of the run, so a token issued by one is good at all of them.

@@ -7,7 +7,6 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import { randomBytes } from "node:crypto";
 import type { DbHandle } from "../packages/db/src/index.ts";
 import { createTestDb } from "../packages/db/src/testing.ts";
 import { type BenchOptions, parseArgs, USAGE } from "./lib/args.ts";
@@ -15,8 +14,15 @@ import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad } from "./lib/cpu.ts";
 import { JsonClient } from "./lib/http.ts";
 import { openPool } from "./lib/pg.ts";
-import { deleteRedisKeys } from "./lib/redis-cleanup.ts";
 import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
+import {
+  DEFAULT_DATABASE_URL,
+  loadLine,
+  newJwtSecrets,
+  redactedUrl,
+  runBench,
+  startApiProcesses,
+} from "./lib/run.ts";
 import {
   apiHold,
   hotShowtime,
@@ -26,24 +32,13 @@ import {
   sqlHold,
   warmUp,
 } from "./lib/scenarios.ts";
-import { spawnApiServer } from "./lib/server-process.ts";
 import { ROWS, SEATS_PER_ROW, setUp } from "./lib/setup.ts";
-
-const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
-
-function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) {
-    parsed.password = "***";
-  }
-  return parsed.toString();
-}
 
 function printParameters(options: BenchOptions, databaseUrl: string, schema: string): void {
   console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
   console.log(
     `API:      ${options.apiProcesses} separate process${options.apiProcesses > 1 ? "es" : ""} ` +
-      `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=production, ` +
+      `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=development for the dev payment provider, ` +
       `log level ${options.serverLogLevel} to a temp file, rate limits off, ` +
       `redis ${process.env.REDIS_URL ? "on" : "off (in-process bus and sweeper)"}`,
   );
@@ -61,55 +56,22 @@ function printParameters(options: BenchOptions, databaseUrl: string, schema: str
   );
 }
 
-const cleanup = new Cleanup();
-
-async function main(): Promise<number> {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(USAGE);
-    return 0;
-  }
-  const options = parsed;
-  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
-  const stopOnSignal = () => {
-    console.error("\ninterrupted: cleaning up");
-    void cleanup.run().finally(() => process.exit(130));
-  };
-  process.once("SIGINT", stopOnSignal);
-  process.once("SIGTERM", stopOnSignal);
-  try {
-    return await benchmark(options, databaseUrl, cleanup);
-  } finally {
-    await cleanup.run();
-  }
-}
-
 /** The API processes, the HTTP clients to them and the raw-SQL pool, all registered for cleanup. */
 async function startProcesses(options: BenchOptions, databaseUrl: string, schema: string, cleanup: Cleanup) {
   const appNames = [`boxoffice-bench-api-${process.pid}`, `boxoffice-bench-raw-${process.pid}`];
-  const shared = {
-    databaseUrl,
-    schema,
-    applicationName: appNames[0] as string,
-    // The connections are split between the API processes, so the API never has more than raw SQL.
-    poolSize: Math.ceil(options.poolSize / options.apiProcesses),
-    logLevel: options.serverLogLevel,
-    jwtSecrets: { access: randomBytes(32).toString("hex"), refresh: randomBytes(32).toString("hex") },
-    redisPrefix: `bench:${randomBytes(6).toString("hex")}:`,
-  };
-  const redisUrl = process.env.REDIS_URL;
-  if (redisUrl) {
-    // Registered first so that it runs last, once the API processes have stopped writing.
-    cleanup.push("delete the run's Redis keys", () =>
-      deleteRedisKeys(redisUrl, shared.redisPrefix).then(() => {}),
-    );
-  }
-  const servers = await Promise.all(
-    Array.from({ length: options.apiProcesses }, (_, index) => spawnApiServer({ ...shared, index })),
+  const servers = await startApiProcesses(
+    {
+      count: options.apiProcesses,
+      jwtSecrets: newJwtSecrets(),
+      databaseUrl,
+      schema,
+      applicationName: appNames[0] as string,
+      // The connections are split between the API processes, so the API never has more than raw SQL.
+      poolSize: Math.ceil(options.poolSize / options.apiProcesses),
+      logLevel: options.serverLogLevel,
+    },
+    cleanup,
   );
-  for (const server of servers) {
-    cleanup.push("stop an API process", () => server.stop());
-  }
   const sockets = Math.ceil(Math.max(options.concurrency, options.hotClients) / servers.length) + 16;
   const clients = servers.map((server) => new JsonClient(server.url, sockets));
   cleanup.push("close HTTP sockets", () => {
@@ -156,10 +118,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
     console.log(line);
   }
   printParameters(options, databaseUrl, schema);
-  console.log(
-    `load:     ${idleLoad.toFixed(0)}% of all cores busy before the bench started` +
-      (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : ""),
-  );
+  console.log(loadLine(idleLoad));
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);
@@ -188,7 +147,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 }
 
 // A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
-function startWatchdog(): void {
+function watchdogMs(): number {
   const parsed = (() => {
     try {
       return parseArgs(process.argv.slice(2));
@@ -197,18 +156,15 @@ function startWatchdog(): void {
     }
   })();
   const phase = parsed === "help" ? 10 : parsed.phaseSeconds + parsed.warmupSeconds;
-  const limitMs = (120 + 8 * phase) * 1000;
-  setTimeout(() => {
-    console.error(`bench: still running after ${limitMs / 1000} s: giving up`);
-    void cleanup.run().finally(() => process.exit(2));
-  }, limitMs).unref();
+  return (120 + 8 * phase) * 1000;
 }
 
-startWatchdog();
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  },
-);
+const cleanup = new Cleanup();
+runBench(cleanup, watchdogMs(), () => {
+  const parsed = parseArgs(process.argv.slice(2));
+  if (parsed === "help") {
+    console.log(USAGE);
+    return Promise.resolve(0);
+  }
+  return benchmark(parsed, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup);
+});

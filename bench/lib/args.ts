@@ -32,9 +32,9 @@ Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
   --server-log=LEVEL   API log level (default info, as in production)
   --help`;
 
-const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
-function positiveInt(name: string, value: string, max: number): number {
+export function positiveInt(name: string, value: string, max: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) {
     throw new Error(`--${name} must be a whole number from 1 to ${max}, not "${value}"`);

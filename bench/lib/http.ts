@@ -18,7 +18,11 @@ export class JsonClient {
     const url = new URL(baseUrl);
     this.host = url.hostname;
     this.port = Number(url.port);
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    // Idle sockets are dropped after 4 s, before the server's keep-alive timeout (Node's default, 5 s)
+    // closes them: Node 20's agent ignores the server's Keep-Alive hint, and a socket the server closes
+    // just as a request is sent on it fails that request ("socket hang up"), which happened when a side
+    // sat idle for more than 5 s while the other side's round ran. Requests set their own 30 s timeout.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, timeout: 4000 });
   }
 
   request(method: string, path: string, body?: unknown, token?: string): Promise<JsonResponse> {

@@ -13,6 +13,49 @@ export interface TakenRecord {
   named: string[];
 }
 
+/** A purchase the client was told succeeded: the booking, and the hold it was bought from. */
+export interface BookedRecord {
+  userId: string;
+  holdId: string;
+  bookingId: string;
+  seatIds: string[];
+}
+
+interface BookingRow {
+  id: string;
+  user_id: string;
+  hold_id: string;
+  status: string;
+  seat_ids: string[];
+}
+
+/** What a showtime sold: bookings, seats in them (a seat sold twice counts twice), seats sold twice. */
+export interface Sales {
+  bookings: number;
+  tickets: number;
+  soldTwice: number;
+}
+
+/**
+ * Counts one showtime's sales from the rows that record them: boxoffice's confirmed bookings, or the seed
+ * strategy's booked holds (the bench's own table). One query for both, so both are counted alike.
+ */
+export async function salesOf(
+  pool: Pool,
+  store: { table: "bookings" | "naive_holds"; status: string },
+  showtimeId: string,
+): Promise<Sales> {
+  const { rows } = await pool.query<Sales>(
+    `SELECT count(*)::int AS bookings, coalesce(sum(cardinality(seat_ids)), 0)::int AS tickets,
+       (SELECT count(*)::int FROM (
+          SELECT seat FROM ${store.table}, unnest(seat_ids) AS seat
+          WHERE showtime_id = $1 AND status = $2 GROUP BY seat HAVING count(*) > 1) twice) AS "soldTwice"
+     FROM ${store.table} WHERE showtime_id = $1 AND status = $2`,
+    [showtimeId, store.status],
+  );
+  return rows[0] ?? { bookings: 0, tickets: 0, soldTwice: 0 };
+}
+
 interface HoldRow {
   id: string;
   user_id: string;
@@ -36,12 +79,15 @@ async function databaseProblems(pool: Pool, showtimeId: string): Promise<string[
     problems.push(`seat claimed twice: ${counts?.n} claim rows for ${counts?.d} distinct seats`);
   }
   const stray = await pool.query<{ seat_id: string }>(
-    `SELECT c.seat_id FROM seat_claims c LEFT JOIN holds h ON h.id = c.hold_id
-     WHERE c.showtime_id = $1 AND (h.id IS NULL OR h.status <> 'active')`,
+    `SELECT c.seat_id FROM seat_claims c
+       LEFT JOIN holds h ON h.id = c.hold_id LEFT JOIN bookings b ON b.id = c.booking_id
+     WHERE c.showtime_id = $1 AND h.status IS DISTINCT FROM 'active' AND b.status IS DISTINCT FROM 'confirmed'`,
     [showtimeId],
   );
   if (stray.rows.length > 0) {
-    problems.push(`${stray.rows.length} claims belong to no active hold (e.g. ${stray.rows[0]?.seat_id})`);
+    problems.push(
+      `${stray.rows.length} claims belong to no active hold or confirmed booking (e.g. ${stray.rows[0]?.seat_id})`,
+    );
   }
   const mismatched = await pool.query<{ id: string }>(
     `SELECT h.id FROM holds h WHERE h.showtime_id = $1 AND h.status = 'active'
@@ -51,6 +97,20 @@ async function databaseProblems(pool: Pool, showtimeId: string): Promise<string[
   );
   if (mismatched.rows.length > 0) {
     problems.push(`${mismatched.rows.length} active holds whose claims differ from their seats`);
+  }
+  const unclaimed = await pool.query<{ id: string }>(
+    `SELECT b.id FROM bookings b WHERE b.showtime_id = $1 AND b.status = 'confirmed'
+     AND (SELECT array_agg(x ORDER BY x) FROM unnest(b.seat_ids) x)
+       IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c WHERE c.booking_id = b.id)`,
+    [showtimeId],
+  );
+  if (unclaimed.rows.length > 0) {
+    problems.push(`${unclaimed.rows.length} confirmed bookings whose claims differ from their seats`);
+  }
+  // Not through seat_claims, whose key forbids it anyway: the bookings themselves, as a customer sees them.
+  const sales = await salesOf(pool, { table: "bookings", status: "confirmed" }, showtimeId);
+  if (sales.soldTwice > 0) {
+    problems.push(`${sales.soldTwice} seats are in two or more confirmed bookings`);
   }
   const doubled = await pool.query(
     `SELECT user_id FROM holds WHERE showtime_id = $1 AND status = 'active'
@@ -64,12 +124,14 @@ async function databaseProblems(pool: Pool, showtimeId: string): Promise<string[
 }
 
 /**
- * Each 201 is in the database with its seats; a user's last 201 is the live hold (its seats claimed,
- * checked above) and the earlier ones were replaced by it; no live hold exists that nobody was told of.
+ * Each 201 is in the database with its seats; a hold that was bought is converted, otherwise a user's last
+ * 201 is the live hold (its seats claimed, checked above) and the earlier ones were replaced by it; no live
+ * hold exists that nobody was told of.
  */
-function answerProblems(rows: HoldRow[], held: HeldRecord[], now: Date): string[] {
+function answerProblems(rows: HoldRow[], held: HeldRecord[], booked: BookedRecord[], now: Date): string[] {
   const problems: string[] = [];
   const byId = new Map(rows.map((row) => [row.id, row]));
+  const bought = new Set(booked.map((record) => record.holdId));
   const lastOfUser = new Map<string, string>();
   for (const record of held) {
     lastOfUser.set(record.userId, record.holdId);
@@ -83,7 +145,11 @@ function answerProblems(rows: HoldRow[], held: HeldRecord[], now: Date): string[
       continue;
     }
     const lapsed = row.expires_at <= now;
-    const expected = lastOfUser.get(record.userId) === record.holdId ? "active" : "replaced";
+    const expected = bought.has(record.holdId)
+      ? "converted"
+      : lastOfUser.get(record.userId) === record.holdId
+        ? "active"
+        : "replaced";
     const statusOk = row.status === expected || (lapsed && row.status !== "replaced");
     if (row.user_id !== record.userId || !sameSeats(row.seat_ids, record.seatIds) || !statusOk) {
       wrong += 1;
@@ -103,6 +169,30 @@ function answerProblems(rows: HoldRow[], held: HeldRecord[], now: Date): string[
   return problems;
 }
 
+/** Each purchase answered as booked is a confirmed booking of its user, hold and seats, and no other is. */
+function bookingProblems(rows: BookingRow[], booked: BookedRecord[]): string[] {
+  const problems: string[] = [];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const wrong = booked.filter((record) => {
+    const row = byId.get(record.bookingId);
+    return (
+      row?.status !== "confirmed" ||
+      row.user_id !== record.userId ||
+      row.hold_id !== record.holdId ||
+      !sameSeats(row.seat_ids, record.seatIds)
+    );
+  }).length;
+  if (wrong > 0) {
+    problems.push(`${wrong} bookings answered to a client are missing or differ in the database`);
+  }
+  const told = new Set(booked.map((record) => record.bookingId));
+  const untold = rows.filter((row) => row.status === "confirmed" && !told.has(row.id)).length;
+  if (untold > 0) {
+    problems.push(`${untold} confirmed bookings were never answered to a client`);
+  }
+  return problems;
+}
+
 function takenProblems(taken: TakenRecord[]): string[] {
   const bad = taken.filter(
     (t) => t.named.length === 0 || !t.named.every((seat) => t.requested.includes(seat)),
@@ -110,12 +200,16 @@ function takenProblems(taken: TakenRecord[]): string[] {
   return bad > 0 ? [`${bad} answers of 409 named no seat or a seat that was not asked for`] : [];
 }
 
-/** Every problem found with one showtime after a race over it; empty means the invariant held. */
+/**
+ * Every problem found with one showtime after a race over it; empty means the invariant held. `booked`
+ * is every purchase answered as booked (none, for a race of holds alone).
+ */
 export async function checkInvariant(
   pool: Pool,
   showtimeId: string,
   held: HeldRecord[],
   taken: TakenRecord[],
+  booked: BookedRecord[] = [],
 ): Promise<string[]> {
   const rows = (
     await pool.query<HoldRow>(
@@ -123,9 +217,16 @@ export async function checkInvariant(
       [showtimeId],
     )
   ).rows;
+  const bookingRows = (
+    await pool.query<BookingRow>(
+      "SELECT id, user_id, hold_id, status, seat_ids FROM bookings WHERE showtime_id = $1",
+      [showtimeId],
+    )
+  ).rows;
   return [
     ...(await databaseProblems(pool, showtimeId)),
-    ...answerProblems(rows, held, new Date()),
+    ...answerProblems(rows, held, booked, new Date()),
+    ...bookingProblems(bookingRows, booked),
     ...takenProblems(taken),
   ];
 }

@@ -1,5 +1,7 @@
 export type Outcome =
   | { kind: "held"; holdId: string; seatIds: string[] }
+  | { kind: "booked"; bookingId: string; seatIds: string[] }
+  /** Refused because seats were taken: a 409 to a hold, or a purchase whose seats were lost. */
   | { kind: "taken"; seatIds: string[] }
   | { kind: "error"; detail: string };
 
@@ -7,6 +9,7 @@ export interface PhaseStats {
   /** Requests answered inside the measuring windows: the throughput and latency figures use these. */
   requests: number;
   held: number;
+  booked: number;
   taken: number;
   errors: number;
   errorSamples: string[];
@@ -29,7 +32,15 @@ function percentile(sorted: Float64Array, p: number): number {
 /** What one side answered over all its rounds. */
 export class Tally {
   private readonly latencies: number[] = [];
-  private readonly counts = { requests: 0, held: 0, taken: 0, errors: 0, finished: 0, windowMs: 0 };
+  private readonly counts = {
+    requests: 0,
+    held: 0,
+    booked: 0,
+    taken: 0,
+    errors: 0,
+    finished: 0,
+    windowMs: 0,
+  };
   private readonly errorSamples: string[] = [];
 
   add(outcome: Outcome, latencyMs: number, inWindow: boolean): void {
@@ -42,7 +53,7 @@ export class Tally {
     }
     this.latencies.push(latencyMs);
     this.counts.requests += 1;
-    this.counts[outcome.kind === "held" ? "held" : outcome.kind === "taken" ? "taken" : "errors"] += 1;
+    this.counts[outcome.kind === "error" ? "errors" : outcome.kind] += 1;
   }
 
   addWindow(ms: number): void {
@@ -75,17 +86,58 @@ export async function runRound(
   const deadline = performance.now() + durationMs;
   const loop = async (worker: number) => {
     while (performance.now() < deadline) {
-      const t0 = performance.now();
-      let outcome: Outcome;
-      try {
-        outcome = await attempt(worker);
-      } catch (err) {
-        outcome = { kind: "error", detail: err instanceof Error ? err.message : String(err) };
-      }
-      const t1 = performance.now();
-      tally.add(outcome, t1 - t0, t1 <= deadline);
+      await timed(tally, deadline, () => attempt(worker));
     }
   };
   await Promise.all(Array.from({ length: workers }, (_, w) => loop(w)));
   tally.addWindow(durationMs);
+}
+
+/** Times one request into `tally`; it counts towards throughput and latency if answered by `deadline`. */
+export async function timed(
+  tally: Tally,
+  deadline: number,
+  request: () => Promise<Outcome>,
+): Promise<Outcome> {
+  const t0 = performance.now();
+  let outcome: Outcome;
+  try {
+    outcome = await request();
+  } catch (err) {
+    outcome = { kind: "error", detail: err instanceof Error ? err.message : String(err) };
+  }
+  const t1 = performance.now();
+  tally.add(outcome, t1 - t0, t1 <= deadline);
+  return outcome;
+}
+
+/**
+ * A finite crowd instead of endless clients: `workers` at a time take the next of `items` jobs (a user's
+ * whole visit, say) until none is left or `durationMs` has passed. A job is told the deadline, to start
+ * nothing new after it, but one under way is finished and what it was answered counts: a race is over
+ * when its last customer is. That whole time is the window, added to every tally. Returns the window and
+ * how many jobs were started.
+ */
+export async function runQueue(
+  tallies: Tally[],
+  workers: number,
+  items: number,
+  durationMs: number,
+  job: (item: number, deadline: number) => Promise<void>,
+): Promise<{ windowMs: number; started: number }> {
+  const started = performance.now();
+  const deadline = started + durationMs;
+  let next = 0;
+  const loop = async () => {
+    while (next < items && performance.now() < deadline) {
+      const item = next++;
+      await job(item, deadline);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(workers, items) }, () => loop()));
+  const windowMs = performance.now() - started;
+  for (const tally of tallies) {
+    tally.addWindow(windowMs);
+  }
+  return { windowMs, started: next };
 }

@@ -1,5 +1,6 @@
 import os from "node:os";
 import type { CpuUse } from "./cpu.ts";
+import type { Sales } from "./invariant.ts";
 import type { PhaseStats } from "./load.ts";
 
 export interface PhaseResult {
@@ -9,21 +10,23 @@ export interface PhaseResult {
   cpu: CpuUse;
 }
 
-const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
+export const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : "-");
 
 /** Hold transactions that ran to an answer (201 or 409) per second; failed requests are not holds. */
 export function holdsPerSecond(stats: PhaseStats): number {
   return (stats.held + stats.taken) / (stats.windowMs / 1000);
 }
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-const percent = (n: number | undefined) => (n === undefined ? "-" : `${fixed(n)}%`);
+export const percent = (n: number | undefined) => (n === undefined ? "-" : `${fixed(n)}%`);
+
+const latency = (s: PhaseStats) => `${fixed(s.p50Ms, 1)} / ${fixed(s.p99Ms, 1)}`;
 
 /** CPU milliseconds per finished hold, of one party. */
 function perHold(micros: number | undefined, r: PhaseResult): string {
@@ -85,7 +88,6 @@ export function summaryTable(results: PhaseResult[]): string {
       if (!api || !raw) {
         return [];
       }
-      const latency = (s: PhaseStats) => `${fixed(s.p50Ms, 1)} / ${fixed(s.p99Ms, 1)}`;
       return [
         [
           scenario,
@@ -106,4 +108,63 @@ export function machineLines(postgresVersion: string): string[] {
     `machine:  ${cpus.length} × ${cpus[0]?.model.trim() ?? "unknown CPU"}, ${fixed(os.totalmem() / 2 ** 30)} GiB RAM, ${os.type()} ${os.release()}`,
     `software: node ${process.version}, ${postgresVersion.split(" on ")[0]}`,
   ];
+}
+
+/** One side of the blockbuster race, over all its rounds. */
+export interface RaceResult {
+  side: string;
+  /** Users whose visit began inside a round. */
+  users: number;
+  holds: PhaseStats;
+  buys: PhaseStats;
+  /** Counted in the database after the races. */
+  sales: Sales;
+  cpu: CpuUse;
+}
+
+/** Holds answered and bookings made per second of race. */
+export function raceRates(r: RaceResult): { holds: number; bookings: number } {
+  return { holds: holdsPerSecond(r.holds), bookings: r.buys.booked / (r.buys.windowMs / 1000) };
+}
+
+/** The comparison the blockbuster issue asks for: seats sold twice and throughput, side by side. */
+export function raceTable(results: RaceResult[]): string {
+  return table(
+    [
+      "side",
+      "users",
+      "holds/s",
+      "201",
+      "409",
+      "buy 409",
+      "bookings/s",
+      "bookings",
+      "seats sold",
+      "sold twice",
+      "hold p50/p99 ms",
+      "buy p50/p99 ms",
+      "errors",
+      "server cpu",
+      "pg cpu",
+      "machine",
+    ],
+    results.map((r) => [
+      r.side,
+      String(r.users),
+      fixed(raceRates(r).holds),
+      String(r.holds.held),
+      String(r.holds.taken),
+      String(r.buys.taken),
+      fixed(raceRates(r).bookings, 1),
+      String(r.sales.bookings),
+      String(r.sales.tickets),
+      String(r.sales.soldTwice),
+      latency(r.holds),
+      latency(r.buys),
+      String(r.holds.errors + r.buys.errors),
+      percent(r.cpu.api),
+      percent(r.cpu.postgres),
+      percent(r.cpu.machine),
+    ]),
+  );
 }

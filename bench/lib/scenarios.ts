@@ -12,13 +12,16 @@ import type { PhaseResult } from "./report.ts";
 import type { ServerProcess } from "./server-process.ts";
 import type { BenchShowtime, BenchUser, Fixture } from "./setup.ts";
 
-type HoldFn = (user: BenchUser, showtimeId: string, seatIds: string[]) => Promise<Outcome>;
+export type HoldFn = (user: BenchUser, showtimeId: string, seatIds: string[]) => Promise<Outcome>;
 
-/** The hold endpoint as any client calls it: REST, Bearer token, JSON body; each user sticks to one API. */
-export function apiHold(clients: JsonClient[]): HoldFn {
+/**
+ * The hold endpoint as any client calls it: REST, Bearer token, JSON body; each user sticks to one API.
+ * `path` is another server's endpoint that answers in the API's shape (bench/naive-server.ts).
+ */
+export function apiHold(clients: JsonClient[], path = "/api/seats/hold"): HoldFn {
   return async (user, showtimeId, seatIds) => {
     const client = clients[user.index % clients.length] as JsonClient;
-    const res = await client.post("/api/seats/hold", { showtimeId, seatIds }, user.token);
+    const res = await client.post(path, { showtimeId, seatIds }, user.token);
     if (res.status === 201) {
       const hold = res.body as Hold;
       return { kind: "held", holdId: hold.id, seatIds: hold.seatIds };

@@ -7,9 +7,9 @@ import type { FromServer, ToServer } from "./ipc.ts";
 
 export interface ServerProcess {
   url: string;
-  /** CPU time (user + system) the API process has used so far, in microseconds. */
+  /** CPU time (user + system) the server process has used so far, in microseconds. */
   cpuMicros(): Promise<number>;
-  /** Lines of the API log at level error or worse (pino level >= 50). */
+  /** Lines of the server's log at level error or worse (pino level >= 50). */
   errorLines(limit: number): string[];
   stop(): Promise<void>;
 }
@@ -27,20 +27,17 @@ export interface ServerOptions {
   redisPrefix: string;
 }
 
-const SERVER_ENTRY = fileURLToPath(new URL("../api-server.ts", import.meta.url));
-
 /**
  * Forks bench/api-server.ts with this process's own loader flags (tsx's), its log going to a
  * temporary file: read only when something failed, so the bench pays nothing to consume it.
  */
-export async function spawnApiServer(options: ServerOptions): Promise<ServerProcess> {
-  const logFile = join(tmpdir(), `boxoffice-bench-api-${process.pid}-${options.index}.log`);
-  const logFd = openSync(logFile, "w");
-  const child = fork(SERVER_ENTRY, [], {
+export function spawnApiServer(options: ServerOptions): Promise<ServerProcess> {
+  return spawnServer({
+    entry: "../api-server.ts",
+    name: `api-${options.index}`,
     // BENCH_API_NODE_ARGS adds Node flags to the API process only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
-    execArgv: [...process.execArgv, ...(process.env.BENCH_API_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [])],
+    nodeArgs: process.env.BENCH_API_NODE_ARGS,
     env: {
-      ...process.env,
       BENCH_DATABASE_URL: options.databaseUrl,
       PGAPPNAME: options.applicationName,
       BENCH_SCHEMA: options.schema,
@@ -50,12 +47,32 @@ export async function spawnApiServer(options: ServerOptions): Promise<ServerProc
       BENCH_JWT_REFRESH_SECRET: options.jwtSecrets.refresh,
       BENCH_REDIS_PREFIX: options.redisPrefix,
     },
+  });
+}
+
+export interface SpawnOptions {
+  /** The server's entry file, relative to this one; it speaks the messages of lib/ipc.ts. */
+  entry: string;
+  /** Names the log file and the error messages. */
+  name: string;
+  /** Extra Node flags for this process only, separated by spaces. */
+  nodeArgs?: string | undefined;
+  env: Record<string, string>;
+}
+
+/** Forks a bench server (the API, or the seed's strategy) and waits until it listens. */
+export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
+  const logFile = join(tmpdir(), `boxoffice-bench-${options.name}-${process.pid}.log`);
+  const logFd = openSync(logFile, "w");
+  const child = fork(fileURLToPath(new URL(options.entry, import.meta.url)), [], {
+    execArgv: [...process.execArgv, ...(options.nodeArgs?.split(/\s+/).filter(Boolean) ?? [])],
+    env: { ...process.env, ...options.env },
     stdio: ["ignore", logFd, "inherit", "ipc"],
   });
   closeSync(logFd);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   try {
-    const url = await waitForReady(child);
+    const url = await waitForReady(child, options.name);
     return handle(child, url, logFile, exited);
   } catch (err) {
     child.kill("SIGKILL");
@@ -64,21 +81,24 @@ export async function spawnApiServer(options: ServerOptions): Promise<ServerProc
   }
 }
 
-function waitForReady(child: ChildProcess): Promise<string> {
+function waitForReady(child: ChildProcess, name: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the API process did not start within 60 s")), 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the ${name} process did not start within 60 s`)),
+      60_000,
+    );
     child.on("message", (message: FromServer) => {
       if (message.type === "ready") {
         clearTimeout(timer);
         resolve(message.url);
       } else if (message.type === "failed") {
         clearTimeout(timer);
-        reject(new Error(`the API process failed to start:\n${message.message}`));
+        reject(new Error(`the ${name} process failed to start:\n${message.message}`));
       }
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`the API process exited (code ${code}) before it was ready`));
+      reject(new Error(`the ${name} process exited (code ${code}) before it was ready`));
     });
   });
 }

@@ -7,8 +7,8 @@ import type {
   Showtime,
   Theater,
 } from "../../packages/contracts/src/index.ts";
-import { ensureAdmin, systemClock } from "../../packages/core/src/index.ts";
-import type { Database } from "../../packages/db/src/index.ts";
+import { ensureAdmin, hashPassword, systemClock, type TokenService } from "../../packages/core/src/index.ts";
+import { type Database, users as usersTable } from "../../packages/db/src/index.ts";
 import { expectStatus, type JsonClient } from "./http.ts";
 
 export const ROWS = 20;
@@ -39,9 +39,9 @@ export interface Fixture {
   hot: { api: BenchShowtime; raw: BenchShowtime };
 }
 
-/** Rows A..T of 25 plain seats: the API names them A1..T25. */
-export function bigLayout(): ScreenLayout {
-  const labels = Array.from({ length: ROWS }, (_, r) => String.fromCharCode(65 + r));
+/** `rows` rows (A, B, ...) of 25 plain seats: the API names them A1, A2, ... */
+export function layoutOf(rows: number): ScreenLayout {
+  const labels = Array.from({ length: rows }, (_, r) => String.fromCharCode(65 + r));
   return {
     rows: labels.map((label) => ({
       label,
@@ -49,6 +49,18 @@ export function bigLayout(): ScreenLayout {
     })),
     blocked: [],
   };
+}
+
+/** Rows A..T of 25 plain seats, 500 in all: A1..T25. */
+export function bigLayout(): ScreenLayout {
+  return layoutOf(ROWS);
+}
+
+/** The seat ids the API gives a layout's seats, row by row. */
+export function seatIdsOf(layout: ScreenLayout): string[] {
+  return layout.rows.flatMap((row) =>
+    row.seats.flatMap((seat) => ("number" in seat ? [`${row.label}${seat.number}`] : [])),
+  );
 }
 
 /** Runs `work` over `items` with at most `width` at a time, keeping the results in order. */
@@ -61,7 +73,7 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 }
 
 /** An admin made in the database (there is no API to become one), then signed in over HTTP. */
-async function adminToken(client: JsonClient, db: Database): Promise<string> {
+export async function adminToken(client: JsonClient, db: Database): Promise<string> {
   const email = `bench-admin-${randomBytes(4).toString("hex")}@example.com`;
   const password = randomBytes(12).toString("hex");
   await ensureAdmin({ db, clock: systemClock }, { email, password });
@@ -69,7 +81,7 @@ async function adminToken(client: JsonClient, db: Database): Promise<string> {
     .accessToken;
 }
 
-async function createCatalog(client: JsonClient, token: string) {
+async function createCatalog(client: JsonClient, token: string, layout: ScreenLayout) {
   const theater = expectStatus<Theater>(
     await client.post(
       "/api/admin/theaters",
@@ -84,7 +96,6 @@ async function createCatalog(client: JsonClient, token: string) {
     201,
     "create theater",
   );
-  const layout = bigLayout();
   const screens = await inBatches(
     Array.from({ length: SCREENS }, (_, i) => i),
     SCREENS,
@@ -111,9 +122,14 @@ async function createCatalog(client: JsonClient, token: string) {
   return { theater, screens, movie };
 }
 
-/** `count` showtimes on sale, spread over the screens, starting tomorrow. */
-async function scheduleShowtimes(client: JsonClient, token: string, count: number): Promise<BenchShowtime[]> {
-  const { theater, screens, movie } = await createCatalog(client, token);
+/** `count` showtimes on sale, spread over screens of `layout`, starting tomorrow. */
+export async function scheduleShowtimes(
+  client: JsonClient,
+  token: string,
+  count: number,
+  layout = bigLayout(),
+): Promise<BenchShowtime[]> {
+  const { theater, screens, movie } = await createCatalog(client, token, layout);
   const firstStart = Date.now() + 24 * 3600_000;
   const created = await inBatches(
     Array.from({ length: count }, (_, i) => i),
@@ -159,6 +175,45 @@ async function registerUsers(client: JsonClient, count: number): Promise<BenchUs
 }
 
 /**
+ * `count` users for a crowd too big to register over HTTP: registration hashes each password with scrypt
+ * (tens of ms of CPU each), so 1,500 users would take minutes on a small machine. They are inserted as
+ * registration inserts them (with one password hash, made once by the API's own function) and each gets
+ * the access token a sign-in would give, signed with the run's secret by the API's own token service.
+ */
+export async function crowdOfUsers(db: Database, tokens: TokenService, count: number): Promise<BenchUser[]> {
+  const tag = randomBytes(4).toString("hex");
+  const passwordHash = await hashPassword("bench password 1");
+  const now = new Date();
+  const ids: string[] = [];
+  // Chunks keep each INSERT well under PostgreSQL's 65,535 bind parameters.
+  for (let start = 0; start < count; start += 1000) {
+    const rows = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
+      email: `bench-${tag}-${start + i}@example.com`,
+      name: `Bench ${start + i}`,
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    }));
+    const inserted = await db
+      .insert(usersTable)
+      .values(rows)
+      .returning({ id: usersTable.id, email: usersTable.email });
+    // RETURNING promises no order: put each row back in its place by the number in its email.
+    const byEmail = new Map(inserted.map((row) => [row.email, row.id]));
+    ids.push(...rows.map((row) => byEmail.get(row.email) ?? ""));
+  }
+  return Promise.all(
+    ids.map(async (id, index) => {
+      if (!id) {
+        throw new Error(`user ${index} was not inserted`);
+      }
+      const { token } = await tokens.signAccessToken({ userId: id, roles: ["user"] });
+      return { index, id, token };
+    }),
+  );
+}
+
+/**
  * Everything the phases need, made through the HTTP API as a client would: each measured phase gets
  * showtimes of its own, so the API and raw-SQL sides both start from empty seat maps.
  */
@@ -173,8 +228,6 @@ export async function setUp(
   const [warmup, hotApi, hotRaw] = take(3) as [BenchShowtime, BenchShowtime, BenchShowtime];
   const low = { api: take(options.showtimes), raw: take(options.showtimes) };
   const users = await registerUsers(client, options.users);
-  const seatIds = bigLayout().rows.flatMap((row) =>
-    row.seats.flatMap((seat) => ("number" in seat ? [`${row.label}${seat.number}`] : [])),
-  );
+  const seatIds = seatIdsOf(bigLayout());
   return { users, seatIds, warmup, low, hot: { api: hotApi, raw: hotRaw } };
 }

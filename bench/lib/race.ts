@@ -1,0 +1,172 @@
+import type { Booking, ErrorBody, PaymentOrder } from "../../packages/contracts/src/index.ts";
+import type { JsonClient, JsonResponse } from "./http.ts";
+import type { BookedRecord, HeldRecord, TakenRecord } from "./invariant.ts";
+import { type Outcome, runQueue, type Tally, timed } from "./load.ts";
+import { pickDistinct, randomInt, seededRng } from "./random.ts";
+import { apiHold, type HoldFn } from "./scenarios.ts";
+import type { BenchUser } from "./setup.ts";
+
+/** Pays for a hold and answers the booking (or "taken" when the seats were lost meanwhile). */
+export type BuyFn = (user: BenchUser, holdId: string) => Promise<Outcome>;
+
+/** One way of selling seats, as the crowd sees it: a hold, then a purchase. */
+export interface SellingSide {
+  hold: HoldFn;
+  buy: BuyFn;
+}
+
+const errorCode = (res: JsonResponse) => (res.body as Partial<ErrorBody> | undefined)?.error?.code;
+
+function failed(step: string, res: JsonResponse): Outcome {
+  return { kind: "error", detail: `${step}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
+}
+
+/** A request that may throw (a reset connection, a timeout), with the step named in the error. */
+async function step(name: string, request: Promise<JsonResponse>): Promise<JsonResponse> {
+  try {
+    return await request;
+  } catch (err) {
+    throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * boxoffice's purchase, the REST calls a client makes: the provider's order for the hold, the customer
+ * paying on the dev provider's pay page, and the client's confirmation with what Checkout handed back.
+ * The pay step keeps its signed webhook (`deliver: false`), so the confirmation is what books, as when a
+ * client confirms before the webhook arrives.
+ */
+function boxofficeBuy(client: JsonClient): BuyFn {
+  return async (user, holdId) => {
+    const order = await step(
+      "create-order",
+      client.post("/api/payments/create-order", { holdId }, user.token),
+    );
+    if (order.status !== 201) {
+      return failed("create-order", order);
+    }
+    const { orderId } = order.body as PaymentOrder;
+    const paid = await step("pay", client.post(`/api/payments/dev/pay/${orderId}`, { deliver: false }));
+    if (paid.status !== 200) {
+      return failed("pay", paid);
+    }
+    const { paymentId, signature } = paid.body as { paymentId: string; signature: string };
+    const res = await step(
+      "confirm",
+      client.post("/api/bookings/confirm", { orderId, paymentId, signature }, user.token),
+    );
+    if (res.status === 200) {
+      const booking = res.body as Booking;
+      return { kind: "booked", bookingId: booking.id, seatIds: booking.seatIds };
+    }
+    if (res.status === 409 && errorCode(res) === "PAYMENT_REFUNDED") {
+      return { kind: "taken", seatIds: [] };
+    }
+    return failed("confirm", res);
+  };
+}
+
+export function boxofficeSide(client: JsonClient): SellingSide {
+  return { hold: apiHold([client]), buy: boxofficeBuy(client) };
+}
+
+/** bench/naive-server.ts: POST /hold answers as the API's hold does; POST /buy marks the hold booked. */
+export function seedSide(client: JsonClient): SellingSide {
+  return {
+    hold: apiHold([client], "/hold"),
+    async buy(user, holdId) {
+      const res = await step("buy", client.post("/buy", { holdId }, user.token));
+      if (res.status === 200) {
+        const booked = res.body as { id: string; seatIds: string[] };
+        return { kind: "booked", bookingId: booked.id, seatIds: booked.seatIds };
+      }
+      if (res.status === 409 && errorCode(res) === "SEATS_TAKEN") {
+        return { kind: "taken", seatIds: [] };
+      }
+      return failed("buy", res);
+    },
+  };
+}
+
+/**
+ * Every user's seat choices, attempt by attempt (1-4 seats each), from a generator seeded by the round and
+ * the user: in a given round both sides' crowds want exactly the same seats, in the same order.
+ */
+export function crowdChoices(
+  round: number,
+  users: number,
+  attempts: number,
+  seatIds: string[],
+): string[][][] {
+  return Array.from({ length: users }, (_, user) => {
+    const rng = seededRng(round * 1_000_003 + user + 1);
+    return Array.from({ length: attempts }, () => pickDistinct(rng, seatIds, randomInt(rng, 1, 4)));
+  });
+}
+
+/** What the clients were told in one race, for the checks afterwards. */
+export interface RaceRecords {
+  held: HeldRecord[];
+  taken: TakenRecord[];
+  booked: BookedRecord[];
+}
+
+/** A race's window lasts until its last answer, so every answer counts (see runQueue). */
+const EVERY_ANSWER = Number.POSITIVE_INFINITY;
+
+export interface RaceTallies {
+  holds: Tally;
+  buys: Tally;
+}
+
+/**
+ * One race for one showtime: the crowd arrives in order, `concurrency` users at a time. Each user tries
+ * their choices one after the other until a hold succeeds (a 409 says the seats are gone: they pick
+ * again), then buys it and leaves. No user arrives, and none starts a new hold, once the round's time is
+ * up; one who has a hold still buys it, and the race lasts until the last purchase is answered.
+ */
+export async function race(
+  side: SellingSide,
+  showtimeId: string,
+  users: BenchUser[],
+  choices: string[][][],
+  options: { concurrency: number; durationMs: number },
+  tallies: RaceTallies,
+  records: RaceRecords,
+): Promise<{ windowMs: number; started: number }> {
+  return runQueue(
+    [tallies.holds, tallies.buys],
+    options.concurrency,
+    users.length,
+    options.durationMs,
+    async (index, deadline) => {
+      const user = users[index];
+      if (!user) {
+        throw new Error(`no user ${index}`);
+      }
+      for (const seatIds of choices[index] ?? []) {
+        if (performance.now() >= deadline) {
+          return;
+        }
+        const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
+        if (held.kind === "taken") {
+          records.taken.push({ requested: seatIds, named: held.seatIds });
+        }
+        if (held.kind !== "held") {
+          continue;
+        }
+        records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
+        const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
+        if (bought.kind === "booked") {
+          records.booked.push({
+            userId: user.id,
+            holdId: held.holdId,
+            bookingId: bought.bookingId,
+            seatIds: bought.seatIds,
+          });
+        }
+        return;
+      }
+    },
+  );
+}
