@@ -39,11 +39,6 @@ async function start(): Promise<RunningServer> {
     RATE_LIMIT_AUTH_PER_MIN: "0",
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "info",
     SHUTDOWN_TIMEOUT_MS: "2000",
-    // Production needs a real payment provider configured; holds never call it, so placeholders do.
-    PAYMENT_PROVIDER: "razorpay",
-    RAZORPAY_KEY_ID: "rzp_bench_unused",
-    RAZORPAY_KEY_SECRET: "unused",
-    RAZORPAY_WEBHOOK_SECRET: "unused",
   });
   // What buildDeps would open from DATABASE_URL, plus the search path that isolates the bench's schema.
   const dbHandle = await createDb({
