@@ -82,9 +82,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       maxAge: 600,
     }),
   );
+  // The 413 goes out before the body is read, and the Node adapter stops reading it soon after and drops
+  // the socket: say so (Connection: close), or a client reuses the socket and its next request gets no answer.
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
-    onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413),
+    onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413, { connection: "close" }),
   });
   app.use("/api/*", limitBody);
   app.use("/trpc/*", limitBody);
