@@ -254,6 +254,37 @@ describe("bad input is refused with the field, and nothing is written", () => {
     expect(await catalogCounts()).toEqual(before);
   });
 
+  it("text with a lone surrogate is a 400 on the field, not a 500 from a JSON column nor a mangled name", async () => {
+    const before = await catalogCounts();
+    const cast = await server.http.post<ErrorBody>(
+      "/api/admin/movies",
+      movieInput({ cast: [{ name: "Lead \ud800" }] }),
+      admin,
+    );
+    expect(cast.status).toBe(400);
+    expect(issuePaths(cast.body)).toEqual(["cast.0.name"]);
+    const address = await server.http.post<ErrorBody>(
+      "/api/admin/theaters",
+      theaterInput({ address: { line1: "\udc00 Road", city: "Pune", country: "IN" } }),
+      admin,
+    );
+    expect(issuePaths(address.body)).toEqual(["address.line1"]);
+    const title = await server.http.post<ErrorBody>(
+      "/api/admin/movies",
+      movieInput({ title: "Half \ud83d" }),
+      admin,
+    );
+    expect(issuePaths(title.body)).toEqual(["title"]);
+    expect(await catalogCounts()).toEqual(before);
+    // A whole emoji (a surrogate pair) is fine.
+    const emoji = await server.http.post(
+      "/api/admin/movies",
+      movieInput({ title: "Popcorn \ud83c\udf7f" }),
+      admin,
+    );
+    expect(emoji.status).toBe(201);
+  });
+
   it("endAt before startAt", async () => {
     const { theater, screen, movie } = await createCatalog(server, admin);
     const before = await catalogCounts();
