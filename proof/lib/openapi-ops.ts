@@ -177,3 +177,36 @@ export function fillPath(template: string, values: Record<string, string>, raw =
 export function procedurePathOf(op: ApiOperation): string | undefined {
   return op.operationId?.replace(/-/g, ".");
 }
+
+/** Local `$ref`s that point nowhere or straight back at themselves: a client generator cannot use them. */
+export function brokenRefs(doc: OpenApiDoc): string[] {
+  const broken = new Set<string>();
+  const visit = (value: unknown, at: string) => {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => {
+        visit(v, `${at}/${i}`);
+      });
+      return;
+    }
+    if (typeof value !== "object" || value === null) {
+      return;
+    }
+    const record = value as Record<string, unknown>;
+    if (typeof record.$ref === "string" && record.$ref.startsWith("#/")) {
+      let target: unknown = doc;
+      for (const part of record.$ref.slice(2).split("/")) {
+        target = (target as Record<string, unknown> | undefined)?.[part];
+      }
+      if (target === undefined) {
+        broken.add(`${record.$ref} (at ${at}) points nowhere`);
+      } else if (`#${at}` === record.$ref) {
+        broken.add(`${record.$ref} refers to itself`);
+      }
+    }
+    for (const [key, v] of Object.entries(record)) {
+      visit(v, `${at}/${key}`);
+    }
+  };
+  visit(doc, "");
+  return [...broken];
+}

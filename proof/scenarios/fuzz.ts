@@ -28,6 +28,7 @@ import { GuardedSender, statusLine } from "../lib/guarded-send.ts";
 import { describe, type Exchange } from "../lib/http-probe.ts";
 import {
   type ApiOperation,
+  brokenRefs,
   fetchOpenApi,
   listOperations,
   methodsByPath,
@@ -124,7 +125,9 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const seed = fuzzSeed();
   const budget = ctx.quick ? QUICK : FULL;
   ctx.log(`seed ${seed}: PROOF_SEED=${seed} replays this run's requests`);
-  const ops = listOperations(await fetchOpenApi(baseUrl));
+  const doc = await fetchOpenApi(baseUrl);
+  const documentProblems = brokenRefs(doc).map((text) => `the OpenAPI document: ${text}`);
+  const ops = listOperations(doc);
   const builder = new WorldBuilder(baseUrl, ctx.databaseUrl, ctx.db);
   const world = await builder.build();
   const signers = devSigners(ctx.secrets.jwtRefreshSecret);
@@ -211,7 +214,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const tally = sender.tally;
   const reachedSuccess = [...covered.values()].filter((s) => [...s].some((x) => x >= 200 && x < 300)).length;
   const uncovered = ops.filter((op) => !covered.has(op.key)).map((op) => op.key);
-  const problems = [...sender.problems, ...sender.suppressed()];
+  const problems = [...documentProblems, ...sender.problems, ...sender.suppressed()];
   if (uncovered.length > 0) {
     problems.push(`operations never fuzzed: ${uncovered.join(", ")}`);
   }
