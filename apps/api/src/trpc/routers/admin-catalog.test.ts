@@ -285,6 +285,28 @@ describe("bad input is refused with the field, and nothing is written", () => {
     expect(emoji.status).toBe(201);
   });
 
+  it("a TMDB id past what the integer column holds is a 400 on tmdbId, not a 500", async () => {
+    const before = await catalogCounts();
+    for (const tmdbId of [2_147_483_648, 2 ** 53]) {
+      const res = await server.http.post<ErrorBody>("/api/admin/movies", movieInput({ tmdbId }), admin);
+      expect(res.status).toBe(400);
+      expect(issuePaths(res.body)).toEqual(["tmdbId"]);
+    }
+    const created = await server.http.post<{ id: string }>(
+      "/api/admin/movies",
+      movieInput({ tmdbId: 2_147_483_647 }),
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const update = await server.http.patch<ErrorBody>(
+      `/api/admin/movies/${created.body.id}`,
+      { tmdbId: 4_000_000_000 },
+      admin,
+    );
+    expect(issuePaths(update.body)).toEqual(["tmdbId"]);
+    expect((await catalogCounts()).movies).toBe(before.movies + 1);
+  });
+
   it("endAt before startAt", async () => {
     const { theater, screen, movie } = await createCatalog(server, admin);
     const before = await catalogCounts();
