@@ -134,6 +134,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   ctx.log(`world ready: ${ops.length} operations to check`);
   const sender = new GuardedSender(baseUrl, ctx.db, ctx.log, 20);
   await sender.start();
+  let covered = 0;
   let checks = 0;
   let passed = 0;
   const fail = (key: string, text: string) => sender.problem(key, text);
@@ -163,6 +164,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     const sampleFor = async (caller: Caller): Promise<Sample> =>
       rule.sample ? rule.sample(kit, caller) : {};
     const answers = new Map<Caller, Exchange>();
+    covered += 1;
 
     for (const caller of CALLERS) {
       const sample = await sampleFor(caller);
@@ -289,6 +291,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     figures: {
       "operations in the OpenAPI document": ops.length,
       "rows in the authorization table": Object.keys(ACCESS_TABLE).length,
+      "operations covered": covered,
       callers: CALLERS.join(", "),
       "checks passed": `${passed} of ${checks}`,
       "requests sent": tally.requests,
