@@ -13,14 +13,14 @@ const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "must be an ev
 const PaymentEntity = z.object({
   id: ProviderId,
   order_id: ProviderId.nullish(),
-  amount: z.number().int(),
+  amount: z.number().int().positive(),
   currency: z.string().regex(/^[A-Za-z]{3}$/, { error: "must be a currency code" }),
   status: Name,
 });
 const RefundEntity = z.object({
   id: ProviderId,
   payment_id: ProviderId,
-  amount: z.number().int(),
+  amount: z.number().int().positive(),
   notes: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish(),
 });
 const Envelope = z.object({
