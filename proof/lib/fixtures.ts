@@ -121,7 +121,7 @@ export interface World {
   /** The owner's unpaid order (dev provider). */
   order: { orderId: string; holdId: string };
   /** The owner's confirmed booking. */
-  booking: { id: string; orderId: string };
+  booking: { id: string; orderId: string; paymentId: string };
   /** Refresh tokens already rotated: presenting one again is reuse. */
   usedRefreshTokens: string[];
   /** A webhook the dev provider signed, for an order of the owner's. */
@@ -320,7 +320,7 @@ export class WorldBuilder {
       showtimeIds: [...showtimeIds],
       hold: { id: hold.id, showtimeId: hold.showtimeId },
       order: { orderId: order.orderId, holdId: order.holdId },
-      booking: { id: booking.id, orderId: bookingOrder.orderId },
+      booking: { id: booking.id, orderId: bookingOrder.orderId, paymentId: paid.paymentId },
       usedRefreshTokens,
       signedWebhook: webhookPaid.webhook,
     };
@@ -348,7 +348,7 @@ export class WorldBuilder {
     const order = await this.freshOrder(world, account);
     const paid = await this.pay(order.orderId);
     const booking = await this.confirm(account, paid);
-    return { id: booking.id, orderId: order.orderId };
+    return { id: booking.id, orderId: order.orderId, paymentId: paid.paymentId };
   }
 }
 

@@ -467,7 +467,9 @@ export function caseArb(op: ApiOperation, env: FuzzEnv): fc.Arbitrary<FuzzCase> 
       weight: 6,
       arbitrary: fc
         .tuple(
-          mutationArb(JSON.parse(world.signedWebhook.body) as unknown, hugeLength),
+          fc
+            .constantFrom(JSON.parse(world.signedWebhook.body) as unknown, refundNotice(world))
+            .chain((event) => mutationArb(event, hugeLength)),
           fc.uuid(),
           fc.constantFrom("dev", "razorpay", "stripe"),
         )
@@ -521,6 +523,20 @@ export function caseArb(op: ApiOperation, env: FuzzEnv): fc.Arbitrary<FuzzCase> 
   }
 
   return fc.oneof(...cases);
+}
+
+/** A refund notice for the owner's booking, as Razorpay (and the dev provider) would sign it. */
+function refundNotice(world: World): unknown {
+  return {
+    entity: "event",
+    event: "refund.processed",
+    contains: ["refund"],
+    payload: {
+      refund: {
+        entity: { id: "rfnd_fuzz1", payment_id: world.booking.paymentId, amount: 10_000, notes: [] },
+      },
+    },
+  };
 }
 
 function parses(text: string): boolean {
