@@ -3,6 +3,7 @@ import { AppError } from "@boxoffice/core";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { trpcServer } from "@hono/trpc-server";
 import type { TRPCError } from "@trpc/server";
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
@@ -82,12 +83,34 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       maxAge: 600,
     }),
   );
-  const limitBody = bodyLimit({
-    maxSize: deps.config.bodyLimitBytes,
-    onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413),
-  });
-  app.use("/api/*", limitBody);
-  app.use("/trpc/*", limitBody);
+  // The 413 goes out before the body is read, and the Node adapter stops reading it soon after and drops
+  // the socket: say so (Connection: close), or a client reuses the socket and its next request gets no answer.
+  const close = { connection: "close" };
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413, close),
+    }),
+  );
+  // On /trpc the same error object goes in tRPC's envelope, as `error.data`, so a tRPC client can read it.
+  app.use(
+    "/trpc/*",
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) => {
+        const { error } = errorBody("PAYLOAD_TOO_LARGE", c.var.requestId);
+        const envelope = {
+          error: {
+            message: error.message,
+            code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
+            data: { ...error, httpStatus: 413 },
+          },
+        };
+        return c.json(envelope, 413, close);
+      },
+    }),
+  );
 
   app.route("/", healthRoutes(deps));
   app.get("/api/openapi.json", (c) => c.json(openApiDocument));

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { type AppDeps, closeDeps } from "./deps.ts";
+import { answerClientError } from "./http/client-error.ts";
 import { attachSocketIo } from "./realtime/socket-io.ts";
 
 export interface RunningServer {
@@ -22,6 +23,7 @@ export async function startServer(
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once("error", reject);
   });
+  server.on("clientError", (err: Error, socket) => answerClientError(err, socket, deps.logger));
   const realtime = attachSocketIo(server as unknown as HttpServer, {
     bus: deps.bus,
     logger: deps.logger,

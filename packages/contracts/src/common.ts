@@ -13,6 +13,12 @@ function hasControlCharacter(value: string, allowed = ""): boolean {
   return false;
 }
 
+/**
+ * Half of a surrogate pair on its own: not a character at all. PostgreSQL refuses it in JSON columns
+ * (`\ud800` is invalid JSON text there) and a text column would silently store U+FFFD instead.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** One line of text people typed: trimmed, not empty, no control characters (PostgreSQL refuses NUL). */
 export function lineOfText(max: number) {
   return z
@@ -20,7 +26,8 @@ export function lineOfText(max: number) {
     .trim()
     .min(1, { error: "must not be empty" })
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((v) => !hasControlCharacter(v), { error: "must not contain control characters" });
+    .refine((v) => !hasControlCharacter(v), { error: "must not contain control characters" })
+    .refine((v) => !LONE_SURROGATE.test(v), { error: "must be valid Unicode text" });
 }
 
 /** Free text that may span lines (tabs and newlines allowed, other control characters not). */
@@ -28,7 +35,8 @@ export function paragraphOfText(max: number) {
   return z
     .string()
     .max(max, { error: `must be at most ${max} characters` })
-    .refine((v) => !hasControlCharacter(v, "\n\r\t"), { error: "must not contain control characters" });
+    .refine((v) => !hasControlCharacter(v, "\n\r\t"), { error: "must not contain control characters" })
+    .refine((v) => !LONE_SURROGATE.test(v), { error: "must be valid Unicode text" });
 }
 
 export const EmailSchema = z

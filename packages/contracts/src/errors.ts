@@ -7,6 +7,7 @@ import { z } from "zod";
 export const errorTable = {
   VALIDATION_FAILED: { status: 400, message: "The request is not valid" },
   INVALID_JSON: { status: 400, message: "The request body is not valid JSON" },
+  MALFORMED_REQUEST: { status: 400, message: "The request is not valid HTTP" },
   UNAUTHENTICATED: { status: 401, message: "Sign in to do this" },
   INVALID_CREDENTIALS: { status: 401, message: "Email or password is wrong" },
   INVALID_TOKEN: { status: 401, message: "The token is invalid or has expired" },
@@ -14,6 +15,7 @@ export const errorTable = {
   FORBIDDEN: { status: 403, message: "You are not allowed to do this" },
   NOT_FOUND: { status: 404, message: "Not found" },
   METHOD_NOT_ALLOWED: { status: 405, message: "Method not allowed" },
+  REQUEST_TIMEOUT: { status: 408, message: "The request took too long to arrive" },
   CONFLICT: { status: 409, message: "The request conflicts with the current state" },
   EMAIL_TAKEN: { status: 409, message: "An account with this email already exists" },
   PHONE_TAKEN: { status: 409, message: "An account with this phone number already exists" },
@@ -42,6 +44,7 @@ export const errorTable = {
   GONE: { status: 410, message: "This no longer exists" },
   PAYLOAD_TOO_LARGE: { status: 413, message: "The request body is too large" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: "Send the body as application/json" },
+  HEADERS_TOO_LARGE: { status: 431, message: "The request line or headers are too large" },
   OTP_LOCKED: { status: 429, message: "Too many wrong codes: request a new one" },
   RATE_LIMITED: { status: 429, message: "Too many requests: slow down" },
   INTERNAL: { status: 500, message: "Something went wrong on our side" },

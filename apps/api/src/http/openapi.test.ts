@@ -96,6 +96,28 @@ describe("the OpenAPI document", () => {
   });
 });
 
+describe("the error schema", () => {
+  it("ErrorBody resolves to { error: ErrorObject } with the codes of the one table, and every $ref resolves", async () => {
+    const { body: doc } = await server.http.get<Doc>("/api/openapi.json");
+    const schemas = doc.components.schemas as Record<
+      string,
+      { $ref?: string; properties?: Record<string, unknown> }
+    >;
+    const body = schemas.ErrorBody!;
+    expect(body.$ref).toBeUndefined();
+    expect(body.properties?.error).toEqual({ $ref: "#/components/schemas/ErrorObject" });
+    const object = schemas.ErrorObject!;
+    expect(Object.keys(object.properties ?? {})).toEqual(["code", "message", "details", "requestId"]);
+    expect(JSON.stringify(object.properties?.code)).toContain("VALIDATION_FAILED");
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1]!,
+    );
+    expect(
+      refs.filter((name) => !schemas[name] || schemas[name]?.$ref === `#/components/schemas/${name}`),
+    ).toEqual([]);
+  });
+});
+
 describe("the docs page", () => {
   it("serves Swagger UI and its assets locally, pointing at the document", async () => {
     const page = await server.http.get<string>("/docs");

@@ -25,9 +25,11 @@ export function buildOpenApiDocument(
     baseUrl: "/api",
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
-  const { schema: errorSchema } = createSchema(ErrorBodySchema);
+  // ErrorBody carries an id, so createSchema answers a $ref to it and puts the schemas themselves (ErrorBody
+  // and the ErrorObject it refers to) in `components`: those are what the document needs.
+  const { components: errorComponents } = createSchema(ErrorBodySchema);
   doc.components ??= {};
-  doc.components.schemas = { ...doc.components.schemas, ErrorBody: errorSchema };
+  doc.components.schemas = { ...doc.components.schemas, ...errorComponents };
   const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
 
   const successStatusByRoute = new Map<string, number>();

@@ -15,6 +15,17 @@ export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
 }
 
 /**
+ * Answers any other method on a path these adapters serve as the REST routes do: 405 with Allow, never a
+ * 404 for a path that exists. Register it after the path's real handlers.
+ */
+export function methodNotAllowed(allowed: string[]) {
+  return (c: Context<AppEnv>): Response => {
+    c.header("Allow", allowed.join(", "));
+    return errorResponse(c, new AppError("METHOD_NOT_ALLOWED"));
+  };
+}
+
+/**
  * Thin REST adapters for what is not JSON-in/JSON-out: providers' webhooks (whose signature covers the raw
  * body, so the body is read as text and never re-serialised before the check) and the dev provider's pay
  * page. Mounted under /api.
@@ -34,6 +45,8 @@ export function paymentRoutes(deps: AppDeps) {
   };
   routes.post("/payments/webhook", (c) => webhook(c, deps.config.payments.provider));
   routes.post("/payments/webhook/:provider", (c) => webhook(c, c.req.param("provider")));
+  routes.all("/payments/webhook", methodNotAllowed(["POST"]));
+  routes.all("/payments/webhook/:provider", methodNotAllowed(["POST"]));
 
   const dev = deps.devPayments;
   if (dev) {
@@ -102,6 +115,7 @@ export function paymentRoutes(deps: AppDeps) {
         return errorResponse(c, err);
       }
     });
+    routes.all(`${path}/:orderId`, methodNotAllowed(["GET", "POST"]));
   }
   return routes;
 }

@@ -95,7 +95,8 @@ export const getMovie = contract({
 const urlSchema = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).max(500);
 
 const movieFields = {
-  tmdbId: z.number().int().positive().nullable(),
+  // The column is a PostgreSQL integer: past 2^31 - 1 the insert itself would fail.
+  tmdbId: z.number().int().positive().max(2_147_483_647).nullable(),
   title: text(200),
   overview: paragraphOfText(5000),
   genres: z.array(text(40)).max(10),

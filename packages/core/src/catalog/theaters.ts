@@ -113,11 +113,22 @@ export async function getTheater(deps: { db: Database }, id: string) {
   return { ...toTheater(theater), screens: rows };
 }
 
-/** Great-circle distance in km from the theater to a point (haversine; no PostGIS needed). */
+/** Degrees rounded to 7 decimals: about a centimetre. */
+const GRID = 1e7;
+
+/**
+ * Great-circle distance in km from the theater to a point (haversine; no PostGIS needed). Both points are
+ * taken on a 1e-7 degree grid first: PostgreSQL raises "value out of range: underflow" when a square
+ * rounds to zero (a theater at 1e-200 and a search at 0), and two distinct grid points are never that close.
+ */
 function distanceKm(lat: number, lng: number): SQL<number> {
+  const pointLat = Math.round(lat * GRID) / GRID;
+  const pointLng = Math.round(lng * GRID) / GRID;
+  const theaterLat = sql`round(${theaters.latitude}::numeric, 7)::float8`;
+  const theaterLng = sql`round(${theaters.longitude}::numeric, 7)::float8`;
   return sql<number>`(6371 * 2 * asin(sqrt(
-    power(sin(radians(${theaters.latitude} - ${lat}) / 2), 2) +
-    cos(radians(${lat})) * cos(radians(${theaters.latitude})) * power(sin(radians(${theaters.longitude} - ${lng}) / 2), 2)
+    power(sin(radians(${theaterLat} - ${pointLat}) / 2), 2) +
+    cos(radians(${pointLat})) * cos(radians(${theaterLat})) * power(sin(radians(${theaterLng} - ${pointLng}) / 2), 2)
   )))`;
 }
 

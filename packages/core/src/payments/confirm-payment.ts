@@ -64,6 +64,11 @@ export async function confirmPayment(
   if (payment.status === "pending") {
     return { kind: "pending", orderId: order.id };
   }
+  // A provider reporting a payment of nothing reports no payment: there is nothing to book with, nor any
+  // money to send back (a refund of 0 is no refund, and the refunds table refuses one).
+  if (payment.amount <= 0) {
+    return { kind: "failed", orderId: order.id };
+  }
   if (payment.status === "failed") {
     // A failure never overwrites a success recorded for the same payment id.
     await deps.db

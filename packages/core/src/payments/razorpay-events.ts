@@ -3,21 +3,28 @@ import { z } from "zod";
 import { AppError } from "../shared/errors.ts";
 import type { WebhookEvent } from "./provider.ts";
 
+/**
+ * Ids and names as providers write them. The verified event is stored as JSON, so text PostgreSQL's JSON
+ * refuses (half a surrogate pair, NUL) must be turned away here as a 400, not reach the insert as a 500.
+ */
+const ProviderId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "must be a provider id" });
+const Name = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { error: "must be an event or status name" });
+
 const PaymentEntity = z.object({
-  id: z.string(),
-  order_id: z.string().nullish(),
-  amount: z.number().int(),
-  currency: z.string(),
-  status: z.string(),
+  id: ProviderId,
+  order_id: ProviderId.nullish(),
+  amount: z.number().int().positive(),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, { error: "must be a currency code" }),
+  status: Name,
 });
 const RefundEntity = z.object({
-  id: z.string(),
-  payment_id: z.string(),
-  amount: z.number().int(),
+  id: ProviderId,
+  payment_id: ProviderId,
+  amount: z.number().int().positive(),
   notes: z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]).nullish(),
 });
 const Envelope = z.object({
-  event: z.string(),
+  event: Name,
   payload: z.object({
     payment: z.object({ entity: PaymentEntity }).optional(),
     refund: z.object({ entity: RefundEntity }).optional(),
@@ -80,7 +87,10 @@ export function readRazorpayEvent(rawBody: string, headers: Headers): WebhookEve
         providerRefundId: refund.id,
         amount: refund.amount,
         status: event === "refund.processed" ? "processed" : "failed",
-        refundId: typeof notes.refund_id === "string" ? notes.refund_id : undefined,
+        refundId:
+          typeof notes.refund_id === "string" && ProviderId.safeParse(notes.refund_id).success
+            ? notes.refund_id
+            : undefined,
       },
     };
   }

@@ -254,6 +254,59 @@ describe("bad input is refused with the field, and nothing is written", () => {
     expect(await catalogCounts()).toEqual(before);
   });
 
+  it("text with a lone surrogate is a 400 on the field, not a 500 from a JSON column nor a mangled name", async () => {
+    const before = await catalogCounts();
+    const cast = await server.http.post<ErrorBody>(
+      "/api/admin/movies",
+      movieInput({ cast: [{ name: "Lead \ud800" }] }),
+      admin,
+    );
+    expect(cast.status).toBe(400);
+    expect(issuePaths(cast.body)).toEqual(["cast.0.name"]);
+    const address = await server.http.post<ErrorBody>(
+      "/api/admin/theaters",
+      theaterInput({ address: { line1: "\udc00 Road", city: "Pune", country: "IN" } }),
+      admin,
+    );
+    expect(issuePaths(address.body)).toEqual(["address.line1"]);
+    const title = await server.http.post<ErrorBody>(
+      "/api/admin/movies",
+      movieInput({ title: "Half \ud83d" }),
+      admin,
+    );
+    expect(issuePaths(title.body)).toEqual(["title"]);
+    expect(await catalogCounts()).toEqual(before);
+    // A whole emoji (a surrogate pair) is fine.
+    const emoji = await server.http.post(
+      "/api/admin/movies",
+      movieInput({ title: "Popcorn \ud83c\udf7f" }),
+      admin,
+    );
+    expect(emoji.status).toBe(201);
+  });
+
+  it("a TMDB id past what the integer column holds is a 400 on tmdbId, not a 500", async () => {
+    const before = await catalogCounts();
+    for (const tmdbId of [2_147_483_648, 2 ** 53]) {
+      const res = await server.http.post<ErrorBody>("/api/admin/movies", movieInput({ tmdbId }), admin);
+      expect(res.status).toBe(400);
+      expect(issuePaths(res.body)).toEqual(["tmdbId"]);
+    }
+    const created = await server.http.post<{ id: string }>(
+      "/api/admin/movies",
+      movieInput({ tmdbId: 2_147_483_647 }),
+      admin,
+    );
+    expect(created.status).toBe(201);
+    const update = await server.http.patch<ErrorBody>(
+      `/api/admin/movies/${created.body.id}`,
+      { tmdbId: 4_000_000_000 },
+      admin,
+    );
+    expect(issuePaths(update.body)).toEqual(["tmdbId"]);
+    expect((await catalogCounts()).movies).toBe(before.movies + 1);
+  });
+
   it("endAt before startAt", async () => {
     const { theater, screen, movie } = await createCatalog(server, admin);
     const before = await catalogCounts();

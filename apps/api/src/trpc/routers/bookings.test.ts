@@ -279,6 +279,25 @@ describe("bad payment input changes nothing", () => {
     expect(await paymentRowCounts(server)).toEqual(before);
   });
 
+  it("a payment of nothing, signed by the provider, books nothing, refunds nothing and is no 500", async () => {
+    const dev = server.deps.devPayments;
+    if (!dev) {
+      throw new Error("the dev provider is not enabled");
+    }
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C3"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const before = await paymentRowCounts(server);
+    const nothing = dev.pay({ providerOrderId: order.orderId, amount: 0, currency: "INR" });
+    const confirmed = await confirm(server, user.accessToken, { orderId: order.orderId, ...nothing });
+    expect(confirmed.status).toBe(402);
+    expect(confirmed.body.error.code).toBe("PAYMENT_FAILED");
+    const event = await sendWebhook(server, nothing.webhook);
+    expect(event.status).toBe(400);
+    expect(event.body.error.code).toBe("VALIDATION_FAILED");
+    expect(await paymentRowCounts(server)).toEqual(before);
+    expect(await seatStatus(showtimeId, "C3")).toBe("held");
+  });
+
   it("the same webhook replayed twenty times books once", async () => {
     const other = await registerUser(server);
     const hold = await holdSeats(server, other.accessToken, showtimeId, ["B1"]);

@@ -1,0 +1,251 @@
+/**
+ * Scenario 5, the fuzz: from the live OpenAPI document, thousands of generated requests against every
+ * operation (over REST, and over tRPC for the procedures behind them), seeded so a run can be replayed
+ * (PROOF_SEED=<seed>). Whatever is sent: no 5xx, no stack trace or source path in a body, every error
+ * in the one shape with a request id, and no change in the database from a request answered 4xx. Some
+ * cases also have an exact answer: 413 over the body limit, 405 with Allow for a wrong method, 401 for a
+ * bad token on a protected route, 400 for bad JSON or an id that is not one, 415 for a body not sent as
+ * JSON.
+ */
+import fc from "fast-check";
+import { ACCESS_TABLE } from "../lib/access-table.ts";
+import type { Scenario, ScenarioContext, ScenarioResult } from "../lib/context.ts";
+import { badTokens, WorldBuilder } from "../lib/fixtures.ts";
+import {
+  caseArb,
+  devSigners,
+  edgeCases,
+  type FuzzCase,
+  type FuzzEnv,
+  oversize,
+  trpcCaseArb,
+  trpcEdgeCases,
+  trpcUnknownCases,
+  unknownPathCases,
+  wrongMethodCases,
+} from "../lib/fuzz-cases.ts";
+import { GuardedSender, statusLine } from "../lib/guarded-send.ts";
+import { describe, type Exchange } from "../lib/http-probe.ts";
+import {
+  type ApiOperation,
+  brokenRefs,
+  fetchOpenApi,
+  listOperations,
+  methodsByPath,
+  procedurePathOf,
+} from "../lib/openapi-ops.ts";
+
+const BODY_LIMIT = 102_400;
+
+interface Budget {
+  perOperation: number;
+  trpcPerOperation: number;
+  /** Past this, sampled cases are left unsent (quick mode must end within its minute). */
+  deadlineMs: number;
+}
+
+const QUICK: Budget = { perOperation: 30, trpcPerOperation: 6, deadlineMs: 45_000 };
+const FULL: Budget = { perOperation: 250, trpcPerOperation: 40, deadlineMs: 30 * 60_000 };
+
+/** The run's seed: PROOF_SEED (or FUZZ_SEED) when given, so a failing run can be replayed. */
+export function fuzzSeed(): number {
+  const given = Number(process.env.PROOF_SEED ?? process.env.FUZZ_SEED);
+  return Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31);
+}
+
+/** A seeded shuffle (mulberry32), so the operations interleave the same way for the same seed. */
+function shuffle<T>(items: T[], seed: number): T[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+interface Planned extends FuzzCase {
+  op: ApiOperation | undefined;
+  key: string;
+}
+
+function expectationProblem(planned: Planned, ex: Exchange): string | undefined {
+  const { request } = planned;
+  if (ex.status === 0) {
+    return undefined;
+  }
+  if (oversize(request, BODY_LIMIT) && ex.status !== 413) {
+    return `a body over ${BODY_LIMIT} bytes must be 413`;
+  }
+  const expect = planned.expect;
+  if (expect && !expect.statuses.includes(ex.status)) {
+    return `expected ${expect.statuses.join(" or ")} (${expect.why})`;
+  }
+  if (expect?.allow) {
+    const allow = (ex.headers.get("allow") ?? "")
+      .split(",")
+      .map((m) => m.trim())
+      .filter(Boolean)
+      .sort();
+    if (allow.join(",") !== [...expect.allow].sort().join(",")) {
+      return `Allow says "${allow.join(", ")}", the document says ${expect.allow.join(", ")}`;
+    }
+  }
+  const op = planned.op;
+  if (op && ex.status >= 200 && ex.status < 300 && request.shape !== "trpc") {
+    const documented = op.responses.get(String(ex.status));
+    if (!documented) {
+      return `${ex.status} is not a documented answer of ${op.key}`;
+    }
+    const type = (ex.headers.get("content-type") ?? "").split(";")[0]?.trim() ?? "";
+    if (
+      documented.length > 0 &&
+      !documented.includes(type) &&
+      !(request.headers?.accept ?? "").includes(type)
+    ) {
+      return `content-type ${type} is not the documented ${documented.join(", ")}`;
+    }
+  }
+  return undefined;
+}
+
+async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
+  const started = performance.now();
+  const baseUrl = ctx.apiUrls[0];
+  if (!baseUrl) {
+    return { figures: {}, problems: ["no API process was started"] };
+  }
+  const seed = fuzzSeed();
+  const budget = ctx.quick ? QUICK : FULL;
+  ctx.log(`seed ${seed}: PROOF_SEED=${seed} replays this run's requests`);
+  const doc = await fetchOpenApi(baseUrl);
+  const documentProblems = brokenRefs(doc).map((text) => `the OpenAPI document: ${text}`);
+  const ops = listOperations(doc);
+  const builder = new WorldBuilder(baseUrl, ctx.databaseUrl, ctx.db);
+  const world = await builder.build();
+  const signers = devSigners(ctx.secrets.jwtRefreshSecret);
+  const env: FuzzEnv = {
+    world,
+    ruleOf: (op) => ACCESS_TABLE[op.key],
+    methods: methodsByPath(ops),
+    bodyLimit: BODY_LIMIT,
+    signWebhook: signers.signWebhook,
+    signCheckout: signers.signCheckout,
+    accessSecretTokens: badTokens(world, ctx.secrets.jwtAccessSecret),
+  };
+
+  // Fixed cases first: each operation's edges, wrong methods on every path, unknown paths, tRPC's edges.
+  const fixed: Planned[] = [];
+  const samples = new Map<string, FuzzCase["request"]>();
+  ops.forEach((op, i) => {
+    const [first] = fc.sample(
+      caseArb(op, env).filter((c) => c.request.kind === "valid"),
+      { seed: seed + i, numRuns: 1 },
+    );
+    if (!first) {
+      return;
+    }
+    samples.set(op.urlTemplate, first.request);
+    fixed.push(...edgeCases(op, env, first.request).map((c) => ({ ...c, op, key: op.key })));
+  });
+  fixed.push(
+    ...wrongMethodCases(env, samples).map((c) => ({
+      ...c,
+      op: undefined,
+      key: `${c.request.method} ${c.request.url.split("?")[0]}`,
+    })),
+  );
+  fixed.push(...unknownPathCases(world).map((c) => ({ ...c, op: undefined, key: "unknown path" })));
+  fixed.push(...trpcUnknownCases(world).map((c) => ({ ...c, op: undefined, key: "tRPC unknown" })));
+
+  const sampled: Planned[] = [];
+  ops.forEach((op, i) => {
+    for (const c of fc.sample(caseArb(op, env), { seed: seed + 1 + i, numRuns: budget.perOperation })) {
+      sampled.push({ ...c, op, key: op.key });
+    }
+    const procedure = procedurePathOf(op);
+    if (procedure) {
+      fixed.push(...trpcEdgeCases(op, env, procedure).map((c) => ({ ...c, op, key: `tRPC ${procedure}` })));
+      for (const c of fc.sample(trpcCaseArb(op, env, procedure), {
+        seed: seed + 10_000 + i,
+        numRuns: budget.trpcPerOperation,
+      })) {
+        sampled.push({ ...c, op, key: `tRPC ${procedure}` });
+      }
+    }
+  });
+  const plan = [...fixed, ...shuffle(sampled, seed)];
+  ctx.log(`${ops.length} operations; ${fixed.length} fixed and ${sampled.length} sampled cases`);
+
+  const sender = new GuardedSender(baseUrl, ctx.db, ctx.log);
+  await sender.start();
+  const sendStarted = performance.now();
+  const covered = new Map<string, Set<number>>();
+  let unsent = 0;
+  let sent = 0;
+  for (const planned of plan) {
+    if (performance.now() - sendStarted > budget.deadlineMs) {
+      unsent = plan.length - sent;
+      break;
+    }
+    sent += 1;
+    const ex = await sender.send(planned.request, planned.key);
+    if (planned.op) {
+      const statuses = covered.get(planned.op.key) ?? new Set<number>();
+      statuses.add(ex.status);
+      covered.set(planned.op.key, statuses);
+    }
+    const wrong = expectationProblem(planned, ex);
+    if (wrong) {
+      sender.problem(`${planned.key} ${wrong.replace(/\d+ bytes/, "")}`, `${wrong}: ${describe(ex)}`);
+    }
+    if (sent % 500 === 0) {
+      ctx.log(`${sent} sent, ${sender.problems.length} problems so far`);
+    }
+  }
+
+  const tally = sender.tally;
+  const reachedSuccess = [...covered.values()].filter((s) => [...s].some((x) => x >= 200 && x < 300)).length;
+  const uncovered = ops.filter((op) => !covered.has(op.key)).map((op) => op.key);
+  const problems = [...documentProblems, ...sender.problems, ...sender.suppressed()];
+  if (uncovered.length > 0) {
+    problems.push(`operations never fuzzed: ${uncovered.join(", ")}`);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const kinds = [...tally.byKind].sort(([, a], [, b]) => b - a);
+  return {
+    figures: {
+      seed,
+      mode: ctx.quick ? "quick" : "full",
+      "requests sent": tally.requests,
+      statuses: statusLine(tally.byStatus),
+      "5xx": tally.fiveXx,
+      "operations in the OpenAPI document": ops.length,
+      "operations covered": covered.size,
+      "operations answered 2xx at least once": reachedSuccess,
+      "4xx answers checked for database changes": tally.fourXxChecked,
+      "4xx changes allowed by rule": tally.allowedChanges,
+      "changes put down to background work": tally.backgroundChanges,
+      "cases left unsent at the deadline": unsent,
+      "case kinds": kinds.map(([k, n]) => `${k} ${n}`).join(", "),
+      "requests per second": Number((tally.requests / ((performance.now() - sendStarted) / 1000)).toFixed(1)),
+      "duration s": Number(seconds.toFixed(1)),
+    },
+    problems,
+  };
+}
+
+export const fuzzScenario: Scenario = {
+  name: "fuzz",
+  processes: { apis: 1, workers: 0 },
+  run,
+};
+
+export default fuzzScenario;
