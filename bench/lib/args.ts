@@ -62,6 +62,9 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
       case "--help":
       case "-h":
         return "help";
+      // `pnpm bench:holds -- --quick` hands the separator through to the script.
+      case "--":
+        break;
       case "--quick":
         quick = true;
         break;

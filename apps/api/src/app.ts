@@ -5,11 +5,11 @@ import { trpcServer } from "@hono/trpc-server";
 import type { TRPCError } from "@trpc/server";
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppDeps } from "./deps.ts";
 import type { AppEnv } from "./http/app-env.ts";
+import { declaredBodyLimit } from "./http/body-limit.ts";
+import { corsHeaders } from "./http/cors.ts";
 import { docsRoutes } from "./http/docs.ts";
 import { errorStatus, logServerError, toErrorObject } from "./http/error-body.ts";
 import { healthRoutes } from "./http/health.ts";
@@ -41,17 +41,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       "clientIp",
       clientIp(c.req.raw.headers, deps.config.trustProxy, () => getConnInfo(c).remote.address),
     );
-    c.set("resHeaders", new Headers());
+    const resHeaders = new Headers();
+    c.set("resHeaders", resHeaders);
     const started = performance.now();
     await next();
     c.res.headers.set("x-request-id", requestId);
-    for (const [key, value] of c.var.resHeaders) {
+    for (const [key, value] of resHeaders) {
       if (key === "set-cookie") {
         continue;
       }
       c.res.headers.set(key, value);
     }
-    for (const cookie of c.var.resHeaders.getSetCookie()) {
+    for (const cookie of resHeaders.getSetCookie()) {
       c.res.headers.append("set-cookie", cookie);
     }
     logger.info(
@@ -75,9 +76,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }),
   );
   app.use(
-    cors({
-      origin: deps.config.corsOrigins,
-      credentials: true,
+    corsHeaders({
+      origins: deps.config.corsOrigins,
       allowHeaders: ["Authorization", "Content-Type", "Idempotency-Key", "X-Request-Id", "trpc-accept"],
       exposeHeaders: ["X-Request-Id", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining"],
       maxAge: 600,
@@ -88,27 +88,23 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   const close = { connection: "close" };
   app.use(
     "/api/*",
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => c.json(errorBody("PAYLOAD_TOO_LARGE", c.var.requestId), 413, close),
-    }),
+    declaredBodyLimit(deps.config.bodyLimitBytes, (c) =>
+      c.json(errorBody("PAYLOAD_TOO_LARGE", c.get("requestId")), 413, close),
+    ),
   );
   // On /trpc the same error object goes in tRPC's envelope, as `error.data`, so a tRPC client can read it.
   app.use(
     "/trpc/*",
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) => {
-        const { error } = errorBody("PAYLOAD_TOO_LARGE", c.var.requestId);
-        const envelope = {
-          error: {
-            message: error.message,
-            code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
-            data: { ...error, httpStatus: 413 },
-          },
-        };
-        return c.json(envelope, 413, close);
-      },
+    declaredBodyLimit(deps.config.bodyLimitBytes, (c) => {
+      const { error } = errorBody("PAYLOAD_TOO_LARGE", c.get("requestId"));
+      const envelope = {
+        error: {
+          message: error.message,
+          code: TRPC_ERROR_CODES_BY_KEY.PAYLOAD_TOO_LARGE,
+          data: { ...error, httpStatus: 413 },
+        },
+      };
+      return c.json(envelope, 413, close);
     }),
   );
 
@@ -119,7 +115,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use("/trpc/*", async (c, next) => {
     await next();
     if (c.res.status >= 400) {
-      c.res = await withRequestIds(c.res, c.var.requestId);
+      c.res = await withRequestIds(c.res, c.get("requestId"));
     }
   });
   app.use(
@@ -143,10 +139,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route("/api", ticketRoutes(deps));
   app.all("/api/*", (c) => rest(c));
 
-  app.notFound((c) => c.json(errorBody("NOT_FOUND", c.var.requestId), 404));
+  app.notFound((c) => c.json(errorBody("NOT_FOUND", c.get("requestId")), 404));
   app.onError((err, c) => {
-    const error = toErrorObject(err, c.var.requestId);
-    logServerError(err, { requestId: c.var.requestId, logger: c.var.logger ?? deps.logger });
+    const error = toErrorObject(err, c.get("requestId"));
+    logServerError(err, { requestId: c.get("requestId"), logger: c.get("logger") ?? deps.logger });
     return c.json({ error }, errorStatus(error) as 500);
   });
   return app;

@@ -3,13 +3,13 @@ import { AppError } from "@boxoffice/core";
 import type { AnyProcedure } from "@trpc/server";
 import type { Context as HonoContext } from "hono";
 import { createTrpcContext } from "../trpc/context.ts";
-import { createCallerFactory } from "../trpc/init.ts";
 import type { AppRouter } from "../trpc/router.ts";
 import type { AppEnv } from "./app-env.ts";
 import { applyErrorHeaders, errorStatus, logServerError, toErrorObject } from "./error-body.ts";
 
 interface Route {
   procedurePath: string;
+  procedure: AnyProcedure;
   method: string;
   pattern: RegExp;
   params: string[];
@@ -20,8 +20,6 @@ interface Route {
   queryKeys: Set<string>;
   hasBody: boolean;
 }
-
-type Call = (input: unknown) => Promise<unknown>;
 
 /**
  * Serves every procedure that has OpenAPI metadata at its REST path under `/api`, through a server-side
@@ -34,6 +32,7 @@ type Call = (input: unknown) => Promise<unknown>;
 export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
   const procedures = appRouter._def.procedures as unknown as Record<string, AnyProcedure>;
   const routes: Route[] = [];
+  const staticPaths: string[] = [];
   for (const [procedurePath, procedure] of Object.entries(procedures)) {
     const meta = procedure._def.meta as ProcedureMeta | undefined;
     if (!meta?.openapi) {
@@ -56,6 +55,7 @@ export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
     }>;
     routes.push({
       procedurePath,
+      procedure,
       method: meta.openapi.method,
       pattern: new RegExp(`^${source}/?$`),
       params,
@@ -64,14 +64,18 @@ export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
       queryKeys: objectKeys(inputSchema),
       hasBody: meta.openapi.method !== "GET" && meta.openapi.method !== "DELETE",
     });
+    if (params.length === 0) {
+      staticPaths.push(meta.openapi.path);
+    }
   }
-  const createCaller = createCallerFactory(appRouter);
+  // The candidates of each parameterless path, worked out once: most requests go to one of those.
+  const byPath = new Map(staticPaths.map((path) => [path, routes.filter((r) => r.pattern.test(path))]));
 
   return async (c: HonoContext<AppEnv>): Promise<Response> => {
     const ctx = createTrpcContext(c);
     try {
       const path = c.req.path.slice(prefix.length) || "/";
-      const candidates = routes.filter((r) => r.pattern.test(path));
+      const candidates = byPath.get(path) ?? routes.filter((r) => r.pattern.test(path));
       const route = candidates.find((r) => r.method === c.req.method);
       if (!route) {
         if (candidates.length > 0) {
@@ -81,11 +85,16 @@ export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
         throw new AppError("NOT_FOUND", `No route ${c.req.method} ${c.req.path}`);
       }
       const input = await readInput(c, route, path);
-      const caller = createCaller(ctx) as unknown as Record<string, unknown>;
-      const call = route.procedurePath
-        .split(".")
-        .reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as Call;
-      const result = await call(input);
+      // What a server-side caller does once it has found the procedure, without building a caller (a
+      // proxy per request) to find it: the same middleware, validation and resolver run.
+      const result = await route.procedure({
+        ctx,
+        getRawInput: async () => input,
+        path: route.procedurePath,
+        type: route.procedure._def.type,
+        signal: undefined,
+        batchIndex: 0,
+      });
       return c.json(result ?? null, route.successStatus as 200);
     } catch (err) {
       const error = toErrorObject(err, ctx.requestId);

@@ -29,9 +29,13 @@ export class SeatEventLog {
       log = [];
       this.logs.set(event.showtimeId, log);
     }
-    log.push(event);
-    // Events from several processes may arrive slightly out of order; keep them by version.
-    log.sort((a, b) => a.version - b.version);
+    // Events from several processes may arrive slightly out of order; keep them by version (after any of
+    // the same version, as a stable sort would). Almost always that is the end: no sort needed.
+    let at = log.length;
+    while (at > 0 && (log[at - 1] as SeatUpdateEvent).version > event.version) {
+      at -= 1;
+    }
+    log.splice(at, 0, event);
     if (log.length > this.perShowtime) {
       log.splice(0, log.length - this.perShowtime);
     }

@@ -39,7 +39,12 @@ export function attachSocketIo(
     socket.on("showtime:leave", handle("leave"));
   });
   const unsubscribe = deps.bus.subscribeAll((event) => {
-    io.to(room(event.showtimeId)).emit("seats:update", event);
+    const name = room(event.showtimeId);
+    // Socket.IO encodes a broadcast before looking for its recipients: with nobody watching the
+    // showtime here (the usual case for a hold), that is work for no one.
+    if (io.sockets.adapter.rooms.get(name)?.size) {
+      io.to(name).emit("seats:update", event);
+    }
   });
   return {
     io,

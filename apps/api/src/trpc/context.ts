@@ -26,14 +26,15 @@ export type TrpcContext = {
 };
 
 export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
-  const deps = c.var.deps;
-  const resHeaders = c.var.resHeaders;
+  // c.get, not c.var: Hono builds c.var afresh from its map on every access.
+  const deps = c.get("deps");
+  const resHeaders = c.get("resHeaders");
   const secure = deps.config.env === "production";
   return {
     deps,
-    requestId: c.var.requestId,
-    logger: c.var.logger,
-    clientIp: c.var.clientIp,
+    requestId: c.get("requestId"),
+    logger: c.get("logger"),
+    clientIp: c.get("clientIp"),
     origin: () => new URL(c.req.url).origin,
     authorization: c.req.header("authorization"),
     refreshCookie: getCookie(c, REFRESH_COOKIE),

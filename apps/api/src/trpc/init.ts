@@ -54,11 +54,17 @@ const domainErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok && isAppError(result.error.cause)) {
     const cause = result.error.cause;
-    throw new TRPCError({
+    // Nothing reads this wrapper's stack (errors are formatted and logged from the AppError), so skip
+    // capturing one, as AppError does: a lost seat race ends here once per 409.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const error = new TRPCError({
       code: trpcCodeByStatus[statusOf(cause.code)] ?? "INTERNAL_SERVER_ERROR",
       message: cause.message,
       cause,
     });
+    Error.stackTraceLimit = limit;
+    throw error;
   }
   return result;
 });

@@ -1,4 +1,11 @@
-import { createHmac, createSecretKey, hkdfSync, randomBytes } from "node:crypto";
+import {
+  createHmac,
+  createSecretKey,
+  hkdfSync,
+  type KeyObject,
+  randomBytes,
+  timingSafeEqual,
+} from "node:crypto";
 import type { Role } from "@boxoffice/contracts";
 import { RoleSchema } from "@boxoffice/contracts";
 import { errors as joseErrors, jwtVerify, SignJWT } from "jose";
@@ -33,13 +40,57 @@ export interface TokenConfig {
 
 const ClaimsSchema = z.object({ sub: z.uuid(), roles: z.array(RoleSchema) });
 
+/** The protected header signAccessToken writes, as it appears in every token we issue. */
+const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The claims of a token exactly as we issue them, checked with node:crypto's HMAC in a few microseconds;
+ * undefined for anything else. jose 6 verifies through WebCrypto (a key import and an async job on the
+ * thread pool per call, tens of microseconds on every authenticated request), so the common case is
+ * taken here and every other token is left to jose, which stays the judge of what is invalid and why.
+ * This accepts only what jose would also accept: our header, a canonical base64url signature equal to
+ * the HMAC of the signing input, a JSON object payload with our issuer and audience, a numeric `exp`
+ * after now, no `nbf`, and a numeric `iat` if any.
+ */
+function issuedClaims(token: string, key: KeyObject, now: Date): Record<string, unknown> | undefined {
+  const [header, payload, signature, extra] = token.split(".");
+  if (header !== ISSUED_HEADER || !payload || !signature || extra !== undefined || !BASE64URL.test(payload)) {
+    return undefined;
+  }
+  const expected = Buffer.from(createHmac("sha256", key).update(`${header}.${payload}`).digest("base64url"));
+  const given = Buffer.from(signature);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    return undefined;
+  }
+  const bytes = Buffer.from(payload, "base64url");
+  if (bytes.toString("base64url") !== payload) {
+    return undefined;
+  }
+  let claims: unknown;
+  try {
+    claims = JSON.parse(strictUtf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
+  if (typeof claims !== "object" || claims === null || Array.isArray(claims)) {
+    return undefined;
+  }
+  const { iss, aud, exp, nbf, iat } = claims as Record<string, unknown>;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const fresh = typeof exp === "number" && exp > nowSeconds && nbf === undefined;
+  if (iss !== ISSUER || aud !== AUDIENCE || !fresh || (iat !== undefined && typeof iat !== "number")) {
+    return undefined;
+  }
+  return claims as Record<string, unknown>;
+}
+
 function subkey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "boxoffice", purpose, 32));
 }
 
 export function createTokenService(config: TokenConfig, clock: Clock): TokenService {
-  // A KeyObject lets jose sign and verify with node:crypto's HMAC directly, instead of importing a
-  // WebCrypto key on every call: this runs on every authenticated request.
   const accessKey = createSecretKey(Buffer.from(config.accessSecret));
   // Refresh tokens and OTP codes are stored as keyed hashes: a leaked table alone cannot be replayed,
   // and a 6-digit code cannot be brute-forced offline from its hash.
@@ -64,12 +115,17 @@ export function createTokenService(config: TokenConfig, clock: Clock): TokenServ
     },
     async verifyAccessToken(token) {
       try {
-        const { payload } = await jwtVerify(token, accessKey, {
-          algorithms: ["HS256"],
-          issuer: ISSUER,
-          audience: AUDIENCE,
-          currentDate: clock.now(),
-        });
+        const now = clock.now();
+        const payload =
+          issuedClaims(token, accessKey, now) ??
+          (
+            await jwtVerify(token, accessKey, {
+              algorithms: ["HS256"],
+              issuer: ISSUER,
+              audience: AUDIENCE,
+              currentDate: now,
+            })
+          ).payload;
         const claims = ClaimsSchema.parse(payload);
         return { userId: claims.sub, roles: claims.roles };
       } catch (err) {

@@ -1,11 +1,10 @@
 import type { Hold, HoldInput, SeatUpdateEvent } from "@boxoffice/contracts";
-import { holds, seatClaims, type Transaction } from "@boxoffice/db";
-import { and, eq, sql } from "drizzle-orm";
+import { type HoldRow, type HoldStatus, runStatement, type Transaction } from "@boxoffice/db";
 import { AppError } from "../shared/errors.ts";
-import { intArray, textArray } from "../shared/sql-arrays.ts";
 import { bestAvailable } from "./best-available.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
+import { HOLD_STATEMENTS, type InsertedHoldRow } from "./hold-statements.ts";
 import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
@@ -96,54 +95,46 @@ async function claimSeats(
   const total = Object.values(prices).reduce((a, b) => a + b, 0);
 
   // Few statements while the showtime lock is held: it bounds how many holds one showtime takes a second.
-  const [previous] = await tx
-    .update(holds)
-    .set({ status: "replaced", closedAt: now })
-    .where(and(eq(holds.userId, userId), eq(holds.showtimeId, showtime.id), eq(holds.status, "active")))
-    .returning({ id: holds.id });
-  const [hold] = await tx
-    .insert(holds)
-    .values({
-      showtimeId: showtime.id,
-      userId,
-      seatIds,
-      prices,
-      total,
-      currency: showtime.currency,
-      expiresAt,
-      maxExpiresAt,
-      createdAt: now,
-    })
-    .returning();
-  if (!hold) {
+  const [previous] = await runStatement<{ id: string }>(tx, HOLD_STATEMENTS.replacePrevious, [
+    now.toISOString(),
+    userId,
+    showtime.id,
+  ]);
+  const [row] = await runStatement<InsertedHoldRow>(tx, HOLD_STATEMENTS.insertHold, [
+    showtime.id,
+    userId,
+    seatIds,
+    JSON.stringify(prices),
+    total,
+    showtime.currency,
+    expiresAt.toISOString(),
+    maxExpiresAt.toISOString(),
+    now.toISOString(),
+  ]);
+  if (!row) {
     throw new Error("insert returned no row");
   }
-  // One statement claims every seat: a free seat is inserted; a seat whose hold has lapsed, or that the
-  // user's previous hold had, is taken over (so it is never free in between); anything else (another
-  // live hold, a booking) is left alone and comes back missing, which refuses the whole hold.
-  const result = (await tx.execute(sql`
-    INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, user_id, expires_at, price, created_at)
-    SELECT ${showtime.id}::uuid, s.seat_id, ${hold.id}::uuid, ${userId}::uuid,
-           ${expiresAt.toISOString()}::timestamptz, s.price, ${now.toISOString()}::timestamptz
-    FROM unnest(${textArray(seatIds)}, ${intArray(seatIds.map((id) => prices[id] ?? 0))}) AS s(seat_id, price)
-    ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
-      hold_id = EXCLUDED.hold_id, user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
-      price = EXCLUDED.price, created_at = EXCLUDED.created_at
-    WHERE seat_claims.hold_id IS NOT NULL
-      AND (seat_claims.expires_at <= ${now.toISOString()}::timestamptz OR seat_claims.hold_id = ${previous?.id ?? null}::uuid)
-    RETURNING seat_id`)) as unknown as { rows: Array<{ seat_id: string }> };
-  const claimed = new Set(result.rows.map((row) => row.seat_id));
+  const hold = holdRow(row);
+  const claimedRows = await runStatement<{ seat_id: string }>(tx, HOLD_STATEMENTS.claimSeats, [
+    showtime.id,
+    hold.id,
+    userId,
+    expiresAt.toISOString(),
+    now.toISOString(),
+    seatIds,
+    seatIds.map((id) => prices[id] ?? 0),
+    now.toISOString(),
+    previous?.id ?? null,
+  ]);
+  const claimed = new Set(claimedRows.map((claim) => claim.seat_id));
   const taken = seatIds.filter((id) => !claimed.has(id));
   if (taken.length > 0) {
     throw new AppError("SEATS_TAKEN", `Seats ${taken.join(", ")} were just taken`, { seatIds: taken });
   }
   const released = previous
-    ? (
-        await tx
-          .delete(seatClaims)
-          .where(eq(seatClaims.holdId, previous.id))
-          .returning({ seatId: seatClaims.seatId })
-      ).map((r) => r.seatId)
+    ? (await runStatement<{ seat_id: string }>(tx, HOLD_STATEMENTS.releaseRest, [previous.id])).map(
+        (claim) => claim.seat_id,
+      )
     : [];
   if (showtime.noOrphanSeats) {
     await assertNoOrphans(tx, showtime, seatIds, now);
@@ -170,4 +161,21 @@ async function assertNoOrphans(tx: Transaction, showtime: ShowtimeForSale, seatI
       seatIds: orphans,
     });
   }
+}
+
+function holdRow(row: InsertedHoldRow): HoldRow {
+  return {
+    id: row.id,
+    showtimeId: row.showtime_id,
+    userId: row.user_id,
+    seatIds: row.seat_ids,
+    prices: row.prices,
+    total: row.total,
+    currency: row.currency,
+    status: row.status as HoldStatus,
+    expiresAt: new Date(row.expires_at),
+    maxExpiresAt: new Date(row.max_expires_at),
+    createdAt: new Date(row.created_at),
+    closedAt: row.closed_at === null ? null : new Date(row.closed_at),
+  };
 }

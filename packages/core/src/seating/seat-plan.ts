@@ -1,9 +1,10 @@
 import type { ScreenLayout, SeatMap, SeatType } from "@boxoffice/contracts";
-import { type DbOrTx, screens, showtimes } from "@boxoffice/db";
-import { and, eq, sql } from "drizzle-orm";
+import { type DbOrTx, runStatement, screens, showtimes } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
 import { seatTypePrices } from "../catalog/prices.ts";
 import { buildSeatMap } from "../catalog/seat-map.ts";
 import { AppError } from "../shared/errors.ts";
+import { HOLD_STATEMENTS, type LockedShowtimeRow } from "./hold-statements.ts";
 
 export interface SeatPlan {
   seatMap: SeatMap;
@@ -84,13 +85,25 @@ export async function loadShowtimeForSale(
  * rest; one that commits announces the version it got here.
  */
 export async function lockShowtimeForHold(tx: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
-  const [row] = await tx
-    .update(showtimes)
-    .set({ seatVersion: sql`${showtimes.seatVersion} + 1` })
-    .from(screens)
-    .where(and(eq(showtimes.id, showtimeId), eq(screens.id, showtimes.screenId)))
-    .returning(SALE_COLUMNS);
-  return withPlan(tx, showtimeId, row as SaleRow | undefined);
+  const [row] = await runStatement<LockedShowtimeRow>(tx, HOLD_STATEMENTS.lockAndBump, [showtimeId]);
+  return withPlan(
+    tx,
+    showtimeId,
+    row && {
+      id: row.id,
+      status: row.status,
+      startAt: new Date(row.start_at),
+      endAt: new Date(row.end_at),
+      salesCloseAt: new Date(row.sales_close_at),
+      currency: row.currency,
+      basePrice: row.base_price,
+      seatTypePrices: row.seat_type_prices,
+      noOrphanSeats: row.no_orphan_seats,
+      seatVersion: row.seat_version,
+      screenId: row.screen_id,
+      screenUpdatedAt: new Date(row.screen_updated_at),
+    },
+  );
 }
 
 async function withPlan(db: DbOrTx, showtimeId: string, row: SaleRow | undefined): Promise<ShowtimeForSale> {
