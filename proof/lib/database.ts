@@ -44,6 +44,9 @@ export async function createScenarioDatabase(serverUrl: string, scenario: string
     pool = new pg.Pool({ connectionString: url, max: 4, application_name: "proof-runner" });
     // An idle client whose server restarts emits 'error': the outage scenario does exactly that.
     pool.on("error", () => {});
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+    });
     return { name, url, pool, handle, drop };
   } catch (err) {
     await drop().catch(() => {});

@@ -39,6 +39,9 @@ export class LoadClient {
   readonly noAnswer = new Map<string, number>();
   private readonly agents = new Map<string, http.Agent>();
   private readonly latencies = new Map<string, number[]>();
+  private readonly observers = new Set<
+    (answer: Answer<unknown>, options: RequestOptions, sentAt: number) => void
+  >();
   private cursor = 0;
 
   constructor(
@@ -72,6 +75,7 @@ export class LoadClient {
       headers.authorization = `Bearer ${options.token}`;
     }
     const started = performance.now();
+    const sentAt = Date.now();
     this.requests += 1;
     const answer = await new Promise<Answer<T>>((resolve) => {
       const req = http.request(
@@ -110,7 +114,16 @@ export class LoadClient {
     const list = this.latencies.get(options.op) ?? [];
     list.push(answer.ms);
     this.latencies.set(options.op, list);
+    for (const observer of this.observers) {
+      observer(answer, options, sentAt);
+    }
     return answer;
+  }
+
+  /** Calls `observer` with every answer (and when its request was sent, Date.now() ms) until unsubscribed. */
+  observe(observer: (answer: Answer<unknown>, options: RequestOptions, sentAt: number) => void): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Count, p50 and p99 (ms) of one op's requests, answered or not. */

@@ -9,8 +9,8 @@ import { rng, round, sleep } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 
 const SETTINGS = {
-  // Quick: the same crowd, arriving faster, bounded at 25 s of load.
-  quick: { users: 2_000, arrivalMs: 12_000, loadMs: 25_000, inFlight: 200, holdTtl: 10 },
+  // Quick: the same crowd, arriving faster, bounded at 20 s of load (users still in the flow finish).
+  quick: { users: 2_000, arrivalMs: 10_000, loadMs: 20_000, inFlight: 200, holdTtl: 10 },
   full: { users: 2_000, arrivalMs: 90_000, loadMs: 150_000, inFlight: 200, holdTtl: 10 },
 };
 
