@@ -40,6 +40,7 @@ export const blockbuster: Scenario = {
     setMaxListeners(settings.inFlight * 2, stop);
     ctx.log(`${users.length} users on showtime ${showtime.id} (${showtime.seatIds.length} seats)`);
 
+    let soldOutAt: number | undefined;
     const visit = async (customer: Customer) => {
       let hold: { id: string; seatIds: string[] } | undefined;
       for (let attempt = 0; attempt < 3 && !hold && !stop.aborted; attempt++) {
@@ -50,6 +51,7 @@ export const blockbuster: Scenario = {
         const want = 1 + Math.floor(random() * 4);
         const seats = random() < 0.3 ? want : pickSeats(seen.body, want, random);
         if (Array.isArray(seats) && seats.length === 0) {
+          soldOutAt ??= performance.now();
           tally.add("found it sold out");
           return;
         }
@@ -181,6 +183,8 @@ export const blockbuster: Scenario = {
         "seats sold": sold[0]?.n ?? 0,
         "holds answered 201": tally.get("held"),
         "holds/s": round(tally.get("held") / loadSeconds, 1),
+        "hold requests/s": round(holdLatency.count / loadSeconds, 1),
+        "sold out after s": soldOutAt === undefined ? "no" : round((soldOutAt - started) / 1000, 1),
         "hold p50 ms": round(holdLatency.p50),
         "hold p99 ms": round(holdLatency.p99),
         "worst op p99 ms": round(maxP99),

@@ -10,8 +10,9 @@ import { Tally } from "../lib/tally.ts";
 
 const HOLD_TTL_S = 10;
 const SETTINGS = {
-  quick: { orders: 200, replays: 5, width: 24 },
-  full: { orders: 500, replays: 5, width: 32 },
+  // Up to two seats an order, never shared: the screen is large enough for all of them.
+  quick: { orders: 200, replays: 5, width: 24, rows: 20, seatsPerRow: 25 },
+  full: { orders: 500, replays: 5, width: 32, rows: 26, seatsPerRow: 40 },
 };
 
 type Kind = "on time" | "late, seats taken" | "late, seats free";
@@ -44,7 +45,7 @@ export const webhooks: Scenario = {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
     const random = rng(60_607);
     const dev = devPaymentProvider(ctx.secrets.jwtRefreshSecret);
-    const showtime = await ctx.setup.showtime(plainLayout(20, 25));
+    const showtime = await ctx.setup.showtime(plainLayout(settings.rows, settings.seatsPerRow));
     const counts = {
       late: Math.round(settings.orders * 0.15),
       lateFree: Math.round(settings.orders * 0.05),
