@@ -12,7 +12,7 @@ const HOLD_TTL_S = 10;
 const SETTINGS = {
   // Up to two seats an order, never shared: the screen is large enough for all of them.
   quick: { orders: 200, replays: 5, width: 24, rows: 20, seatsPerRow: 25 },
-  full: { orders: 500, replays: 5, width: 32, rows: 26, seatsPerRow: 40 },
+  full: { orders: 500, replays: 5, width: 32, rows: 25, seatsPerRow: 40 },
 };
 
 type Kind = "on time" | "late, seats taken" | "late, seats free";
@@ -59,8 +59,11 @@ export const webhooks: Scenario = {
 
     // Seats side by side, one or two per order, never shared between orders.
     let seatCursor = 0;
+    let orderCount = 0;
     const nextSeats = () => {
-      const n = 1 + Math.floor(random() * 2);
+      // Two seats while there is room for every later order to get one.
+      const room = showtime.seatIds.length - seatCursor - (settings.orders - orderCount++);
+      const n = room > 0 ? 1 + Math.floor(random() * 2) : 1;
       const seats = showtime.seatIds.slice(seatCursor, seatCursor + n);
       seatCursor += n;
       return seats;
