@@ -307,7 +307,10 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
 
 export const authzScenario: Scenario = {
   name: "authz",
+  summary:
+    "every operation × anonymous, owner, another user, staff, admin, from one table: the expected 401, 403 or 404",
   processes: { apis: 1, workers: 0 },
+  budgetMs: { quick: 90_000, full: 180_000 },
   run,
 };
 

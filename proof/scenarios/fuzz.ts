@@ -244,7 +244,10 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
 
 export const fuzzScenario: Scenario = {
   name: "fuzz",
+  summary:
+    "thousands of generated requests against every operation of the live OpenAPI document: no 5xx, no stack trace, no change from a 4xx",
   processes: { apis: 1, workers: 0 },
+  budgetMs: { quick: 90_000, full: 420_000 },
   run,
 };
 

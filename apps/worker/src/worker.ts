@@ -47,18 +47,37 @@ export async function startWorker(deps: WorkerDeps) {
     [SWEEP_JOB, sweep],
     [EXPIRE_HOLD_JOB, sweep],
   ]);
-  const queue = new Queue(HOLDS_QUEUE, { connection: deps.connection.duplicate(), prefix: bullPrefix });
-  await queue.upsertJobScheduler(
-    "sweep-expired-holds-every-minute",
-    { every: SWEEP_EVERY_MS },
-    { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
-  const payments = new Queue(PAYMENTS_QUEUE, { connection: deps.connection.duplicate(), prefix: bullPrefix });
-  await payments.upsertJobScheduler(
-    "send-due-refunds",
-    { every: REFUNDS_EVERY_MS },
-    { name: SEND_REFUNDS_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
-  );
+  // One connection for both schedulers' queues, watched below.
+  const schedulerConnection = deps.connection.duplicate();
+  const queue = new Queue(HOLDS_QUEUE, { connection: schedulerConnection, prefix: bullPrefix });
+  const payments = new Queue(PAYMENTS_QUEUE, { connection: schedulerConnection, prefix: bullPrefix });
+  const schedule = async () => {
+    await queue.upsertJobScheduler(
+      "sweep-expired-holds-every-minute",
+      { every: SWEEP_EVERY_MS },
+      { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+    await payments.upsertJobScheduler(
+      "send-due-refunds",
+      { every: REFUNDS_EVERY_MS },
+      { name: SEND_REFUNDS_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
+  };
+  await schedule();
+  // Job schedulers live in Redis, and a Redis that restarts without persistence (as the machine's does)
+  // comes back without them: no more periodic sweeps, and refunds left pending would never be sent. Put
+  // them back on every reconnection (upserting is idempotent; a new one runs at once, catching up). The
+  // connection is ready by now, so every "ready" from here on is a reconnection.
+  schedulerConnection.on("ready", () => {
+    schedule().then(
+      () => deps.logger.info("reconnected to Redis: periodic jobs scheduled again"),
+      (err: unknown) =>
+        deps.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          "could not schedule the periodic jobs again after reconnecting to Redis",
+        ),
+    );
+  });
   // The API sends a refund the moment it decides it; this catches what failed or what a crash left.
   const refunder = new Worker(
     PAYMENTS_QUEUE,
@@ -105,6 +124,7 @@ export async function startWorker(deps: WorkerDeps) {
       await refunder.close();
       await queue.close();
       await payments.close();
+      schedulerConnection.disconnect();
     },
   };
 }

@@ -47,6 +47,13 @@ export async function createDb(config: DbConfig): Promise<DbHandle> {
     });
     // An idle client that loses its server emits 'error'; without a listener that would crash the process.
     pool.on("error", () => {});
+    // So does a client checked out of the pool (a transaction between two statements) when its session is
+    // ended under it, as a PostgreSQL restart ends every session: the pool's listener only covers idle
+    // clients. With this one the client's next statement fails instead (a 503 to retry), and the process
+    // lives on.
+    pool.on("connect", (client) => {
+      client.on("error", () => {});
+    });
     const db = drizzleNodePg(pool, { schema }) as unknown as Database;
     return {
       db,

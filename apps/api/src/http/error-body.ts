@@ -6,7 +6,7 @@ import {
   type ValidationIssue,
 } from "@boxoffice/contracts";
 import { isAppError, type Logger } from "@boxoffice/core";
-import { pgErrorOf } from "@boxoffice/db";
+import { isDatabaseUnavailable, pgErrorOf } from "@boxoffice/db";
 import { TRPCError } from "@trpc/server";
 
 interface IssueLike {
@@ -39,6 +39,9 @@ function toFieldIssues(issue: IssueLike): ValidationIssue[] {
   return [{ path: base, message: issue.message, code: issue.code ?? "invalid" }];
 }
 
+/** What a 503 for an unreachable database tells clients to wait: about as long as a restart takes. */
+const DATABASE_RETRY_AFTER_SECONDS = 2;
+
 const fromTrpcCode: Partial<Record<TRPCError["code"], ErrorCode>> = {
   PARSE_ERROR: "INVALID_JSON",
   BAD_REQUEST: "VALIDATION_FAILED",
@@ -64,6 +67,15 @@ export function toErrorObject(err: unknown, requestId: string | undefined): Erro
       code: cause.code,
       message: cause.message,
       ...(cause.details ? { details: cause.details } : {}),
+    });
+  }
+  // The database is restarting or unreachable: nothing was written (a transaction cut short rolls back),
+  // and the same request will work once it is back. That is a 503 to retry, not a bug to report as a 500.
+  if (isDatabaseUnavailable(cause)) {
+    return withId({
+      code: "UNAVAILABLE",
+      message: "The database is not answering: try again in a moment",
+      details: { retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS },
     });
   }
   // A last guard for text the contracts let through but PostgreSQL cannot store (a NUL byte).

@@ -1,10 +1,17 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { type Database, idempotencyKeys } from "@boxoffice/db";
-import { and, eq } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.ts";
 import { AppError } from "./errors.ts";
 
 const PENDING = 0;
+
+/**
+ * How long a claimed key belongs to the attempt that claimed it. An attempt whose process was killed (or
+ * lost its database) leaves its claim behind, pending; past this, a retry with the same key takes it over
+ * instead of being told "still in progress" until the key expires a day later.
+ */
+export const IDEMPOTENCY_LEASE_MS = 10_000;
 
 export interface IdempotencyRequest {
   userId: string;
@@ -16,7 +23,13 @@ export interface IdempotencyRequest {
 /**
  * Runs `work` once per (user, scope, key): a retry with the same key gets the first successful answer,
  * even while the first is still running (it waits for it). A failed first attempt leaves no record, so
- * its retry runs again. The same key with a different request is refused with 422.
+ * its retry runs again; so does a retry of an attempt that vanished mid-way (its process killed), once
+ * the attempt's lease (IDEMPOTENCY_LEASE_MS) has run out. The same key with a different request is refused
+ * with 422.
+ *
+ * Taking over a lease means an attempt slower than the lease may finish after its retry ran the work too:
+ * for a hold that is harmless (the second hold replaces the first, same user, same seats), and the answer
+ * stored is the one that finished last.
  */
 export async function idempotent<T>(
   deps: { db: Database; clock: Clock },
@@ -41,49 +54,32 @@ export async function idempotent<T>(
     eq(idempotencyKeys.scope, req.scope),
     eq(idempotencyKeys.key, req.key),
   );
-  const claimed = await deps.db
-    .insert(idempotencyKeys)
-    .values({
-      userId: req.userId,
-      scope: req.scope,
-      key: req.key,
-      requestHash,
-      status: PENDING,
-      response: {},
-      createdAt: deps.clock.now(),
-    })
-    .onConflictDoNothing()
-    .returning({ key: idempotencyKeys.key });
-  if (claimed.length === 0) {
-    return replay<T>(deps.db, where, requestHash, options.waitMs ?? 10_000);
-  }
-  try {
-    const result = await work();
-    await deps.db
-      .update(idempotencyKeys)
-      .set({ status: options.status ?? 200, response: result as object })
-      .where(where);
-    return result;
-  } catch (err) {
-    await deps.db.delete(idempotencyKeys).where(where);
-    throw err;
-  }
-}
-
-async function replay<T>(
-  db: Database,
-  where: ReturnType<typeof and>,
-  requestHash: string,
-  waitMs: number,
-): Promise<T> {
-  const deadline = Date.now() + waitMs;
+  // Long enough for a retry that arrives just after its attempt died to wait out that attempt's lease.
+  const deadline = Date.now() + (options.waitMs ?? IDEMPOTENCY_LEASE_MS + 5_000);
   for (;;) {
-    const [row] = await db.select().from(idempotencyKeys).where(where);
+    // Each attempt marks its claim with a token of its own, so an attempt whose claim was taken over
+    // neither deletes nor overwrites the claim of the attempt that took it.
+    const attempt = randomUUID();
+    const claimed = await deps.db
+      .insert(idempotencyKeys)
+      .values({
+        userId: req.userId,
+        scope: req.scope,
+        key: req.key,
+        requestHash,
+        status: PENDING,
+        response: { attempt },
+        createdAt: deps.clock.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length > 0) {
+      return run(deps, where, attempt, work, options.status ?? 200);
+    }
+    const [row] = await deps.db.select().from(idempotencyKeys).where(where);
     if (!row) {
-      throw new AppError(
-        "CONFLICT",
-        "The first request with this Idempotency-Key failed: retry with a new key",
-      );
+      // The first attempt failed and let go of the key between our insert and this read: claim it.
+      continue;
     }
     if (row.requestHash !== requestHash) {
       throw new AppError("IDEMPOTENCY_KEY_REUSED");
@@ -91,9 +87,52 @@ async function replay<T>(
     if (row.status !== PENDING) {
       return row.response as T;
     }
+    const now = deps.clock.now();
+    if (now.getTime() - row.createdAt.getTime() > IDEMPOTENCY_LEASE_MS) {
+      const [taken] = await deps.db
+        .update(idempotencyKeys)
+        .set({ response: { attempt }, createdAt: now })
+        .where(and(where, eq(idempotencyKeys.status, PENDING), eq(idempotencyKeys.createdAt, row.createdAt)))
+        .returning({ key: idempotencyKeys.key });
+      if (taken) {
+        return run(deps, where, attempt, work, options.status ?? 200);
+      }
+      // Another retry took it over first: wait for that one like any attempt in progress.
+    }
     if (Date.now() > deadline) {
       throw new AppError("CONFLICT", "A request with this Idempotency-Key is still in progress");
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+async function run<T>(
+  deps: { db: Database },
+  where: SQL | undefined,
+  attempt: string,
+  work: () => Promise<T>,
+  status: number,
+): Promise<T> {
+  const mine = and(
+    where,
+    eq(idempotencyKeys.status, PENDING),
+    sql`${idempotencyKeys.response} ->> 'attempt' = ${attempt}`,
+  );
+  let result: T;
+  try {
+    result = await work();
+  } catch (err) {
+    // Let a retry run the work again. If the database is what failed, this may fail too: the lease then
+    // frees the key. Either way the caller hears about the work's own error.
+    await deps.db
+      .delete(idempotencyKeys)
+      .where(mine)
+      .catch(() => {});
+    throw err;
+  }
+  await deps.db
+    .update(idempotencyKeys)
+    .set({ status, response: result as object })
+    .where(mine);
+  return result;
 }

@@ -1,0 +1,97 @@
+import { createHash, randomUUID } from "node:crypto";
+import { type DbHandle, idempotencyKeys, users } from "@boxoffice/db";
+import { createTestDb } from "@boxoffice/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { manualClock } from "./clock.ts";
+import { AppError } from "./errors.ts";
+import { IDEMPOTENCY_LEASE_MS, idempotent } from "./idempotency.ts";
+
+let handle: DbHandle;
+const clock = manualClock("2026-11-24T10:00:00Z");
+let userId: string;
+
+beforeAll(async () => {
+  handle = await createTestDb();
+  const [user] = await handle.db
+    .insert(users)
+    .values({ email: `idem-${randomUUID()}@example.com` })
+    .returning({ id: users.id });
+  userId = user?.id ?? "";
+});
+afterAll(async () => {
+  await handle?.close();
+});
+
+const deps = () => ({ db: handle.db, clock });
+const request = (key: string) => ({ userId, scope: "test.work", key, request: { seats: ["A1"] } });
+
+/** What a process that died between claiming the key and finishing its work leaves behind. */
+async function abandonedClaim(key: string, claimedAt: Date) {
+  await handle.db.insert(idempotencyKeys).values({
+    userId,
+    scope: "test.work",
+    key,
+    requestHash: createHash("sha256")
+      .update(JSON.stringify(request(key).request))
+      .digest("hex"),
+    status: 0,
+    response: {},
+    createdAt: claimedAt,
+  });
+}
+
+describe("Idempotency-Key", () => {
+  it("answers a retry with the first answer, and runs the work once", async () => {
+    let runs = 0;
+    const key = randomUUID();
+    const first = await idempotent(deps(), request(key), async () => ({ run: ++runs }));
+    const again = await idempotent(deps(), request(key), async () => ({ run: ++runs }));
+    expect([first, again, runs]).toEqual([{ run: 1 }, { run: 1 }, 1]);
+  });
+
+  it("a retry waits for a first attempt still running, and gets its answer", async () => {
+    const key = randomUUID();
+    let finish: (value: { run: string }) => void = () => {};
+    const first = idempotent(deps(), request(key), () => new Promise<{ run: string }>((r) => (finish = r)));
+    const retry = idempotent(deps(), request(key), async () => ({ run: "retry" }));
+    setTimeout(() => finish({ run: "first" }), 200);
+    expect(await first).toEqual({ run: "first" });
+    expect(await retry).toEqual({ run: "first" });
+  });
+
+  it("a retry after the first attempt's process died takes the key over once its lease ran out", async () => {
+    const key = randomUUID();
+    await abandonedClaim(key, new Date(clock.now().getTime() - IDEMPOTENCY_LEASE_MS - 1));
+    let runs = 0;
+    const answer = await idempotent(deps(), request(key), async () => ({ run: ++runs }), { waitMs: 2_000 });
+    expect(answer).toEqual({ run: 1 });
+    // And the key now answers with it.
+    expect(await idempotent(deps(), request(key), async () => ({ run: ++runs }))).toEqual({ run: 1 });
+  });
+
+  it("a retry waits out the lease of a claim that stopped answering, then runs the work", async () => {
+    const key = randomUUID();
+    await abandonedClaim(key, clock.now());
+    setTimeout(() => clock.advance(IDEMPOTENCY_LEASE_MS + 1), 150);
+    const answer = await idempotent(deps(), request(key), async () => ({ run: "retry" }), { waitMs: 5_000 });
+    expect(answer).toEqual({ run: "retry" });
+  });
+
+  it("a first attempt that failed lets its retry run the work", async () => {
+    const key = randomUUID();
+    await expect(
+      idempotent(deps(), request(key), async () => {
+        throw new AppError("SEATS_TAKEN");
+      }),
+    ).rejects.toMatchObject({ code: "SEATS_TAKEN" });
+    expect(await idempotent(deps(), request(key), async () => ({ run: "retry" }))).toEqual({ run: "retry" });
+  });
+
+  it("the same key with another request is refused", async () => {
+    const key = randomUUID();
+    await idempotent(deps(), request(key), async () => ({ ok: true }));
+    await expect(
+      idempotent(deps(), { ...request(key), request: { seats: ["B2"] } }, async () => ({ ok: true })),
+    ).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+  });
+});

@@ -1,0 +1,182 @@
+import type pg from "pg";
+
+/**
+ * The promises, checked on the database itself after a scenario, whatever it did: each query returns the
+ * rows that break one, and a few of them are named in the report.
+ */
+const INVARIANTS: Array<{ name: string; sql: string }> = [
+  {
+    name: "a seat of a showtime is claimed twice",
+    sql: `SELECT showtime_id || ' ' || seat_id AS what FROM seat_claims
+          GROUP BY showtime_id, seat_id HAVING count(*) > 1`,
+  },
+  {
+    name: "a seat of a showtime is sold twice (in two confirmed bookings)",
+    sql: `SELECT b.showtime_id || ' ' || s.seat AS what
+          FROM bookings b CROSS JOIN LATERAL unnest(b.seat_ids) AS s(seat)
+          WHERE b.status = 'confirmed'
+          GROUP BY b.showtime_id, s.seat HAVING count(*) > 1`,
+  },
+  {
+    name: "a confirmed booking without exactly one succeeded, unrefunded payment of its order",
+    sql: `SELECT b.id::text AS what FROM bookings b
+          WHERE b.status = 'confirmed' AND (
+            NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = b.payment_id AND p.order_id = b.order_id
+                        AND p.status = 'succeeded')
+            OR (SELECT count(*) FROM payments p WHERE p.order_id = b.order_id AND p.status = 'succeeded'
+                AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)) <> 1)`,
+  },
+  {
+    name: "a confirmed booking whose seat claims are not exactly its seats",
+    sql: `SELECT b.id::text AS what FROM bookings b
+          WHERE b.status = 'confirmed'
+            AND (SELECT array_agg(x ORDER BY x) FROM unnest(b.seat_ids) x)
+                IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c
+                                  WHERE c.booking_id = b.id AND c.showtime_id = b.showtime_id)`,
+  },
+  {
+    name: "a booking that is not confirmed still claims seats",
+    sql: `SELECT b.id::text AS what FROM bookings b
+          WHERE b.status <> 'confirmed' AND EXISTS (SELECT 1 FROM seat_claims c WHERE c.booking_id = b.id)`,
+  },
+  {
+    name: "a succeeded payment with neither a booking nor a refund",
+    sql: `SELECT p.provider_payment_id AS what FROM payments p
+          WHERE p.status IN ('succeeded', 'refunded')
+            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.payment_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)`,
+  },
+  {
+    name: "a refund that was not paid back (pending, or failed for good)",
+    sql: `SELECT r.id::text || ' ' || r.status || ' ' || coalesce(r.last_error, '') AS what FROM refunds r
+          WHERE r.status NOT IN ('processed')`,
+  },
+  {
+    name: "a live claim without a live hold or a booking",
+    sql: `SELECT c.showtime_id || ' ' || c.seat_id AS what FROM seat_claims c
+          LEFT JOIN holds h ON h.id = c.hold_id
+          WHERE c.hold_id IS NOT NULL AND c.expires_at > now()
+            AND (h.id IS NULL OR h.status <> 'active' OR h.expires_at <= now()
+                 OR NOT (c.seat_id = ANY (h.seat_ids)))`,
+  },
+  {
+    name: "a live hold without all of its seats",
+    sql: `SELECT h.id::text AS what FROM holds h
+          WHERE h.status = 'active' AND h.expires_at > now() + interval '2 seconds'
+            AND (SELECT count(*) FROM seat_claims c WHERE c.hold_id = h.id AND c.expires_at > now())
+                <> cardinality(h.seat_ids)`,
+  },
+  {
+    name: "a paid order without its booking, or a booking whose order is not paid",
+    sql: `SELECT o.provider_order_id AS what FROM payment_orders o
+          LEFT JOIN bookings b ON b.order_id = o.id
+          WHERE (o.status = 'paid') <> (b.id IS NOT NULL)`,
+  },
+  {
+    name: "a converted hold without its booking",
+    sql: `SELECT h.id::text AS what FROM holds h
+          WHERE h.status = 'converted' AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.hold_id = h.id)`,
+  },
+  {
+    name: "a booking without exactly one set of confirmation messages (one per reachable channel)",
+    sql: `SELECT b.id::text AS what FROM bookings b JOIN users u ON u.id = b.user_id
+          WHERE (SELECT count(*) FROM notifications n
+                 WHERE n.subject_id = b.id AND n.kind = 'booking_confirmed')
+             <> (CASE WHEN u.email IS NOT NULL AND (u.prefs->>'email')::boolean THEN 1 ELSE 0 END
+               + CASE WHEN u.phone IS NOT NULL AND (u.prefs->>'sms')::boolean THEN 1 ELSE 0 END)
+             OR EXISTS (SELECT 1 FROM notifications n WHERE n.subject_id = b.id
+                        GROUP BY n.kind, n.channel HAVING count(*) > 1)`,
+  },
+  {
+    name: "a refunded late, duplicate or mismatched payment whose owner was not told once",
+    sql: `SELECT p.provider_payment_id AS what FROM payments p
+          WHERE EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id
+                        AND r.reason IN ('late_payment', 'duplicate_payment', 'amount_mismatch'))
+            AND (SELECT count(*) FROM notifications n
+                 WHERE n.subject_id = p.id AND n.kind = 'payment_refunded' AND n.channel = 'email') <> 1`,
+  },
+  {
+    name: "a message about a booking that does not exist",
+    sql: `SELECT n.id::text AS what FROM notifications n
+          WHERE n.kind IN ('booking_confirmed', 'booking_cancelled')
+            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.id = n.subject_id)`,
+  },
+];
+
+export interface DatabaseFigures {
+  holds: number;
+  bookings: number;
+  refunds: number;
+  "seats sold twice": number;
+}
+
+/** Every invariant broken in the database, each with up to three of the rows that break it. */
+export async function checkInvariants(db: pg.Pool): Promise<string[]> {
+  const problems: string[] = [];
+  for (const invariant of INVARIANTS) {
+    const { rows } = await db.query<{ what: string }>(`${invariant.sql} LIMIT 1000`);
+    if (rows.length > 0) {
+      const sample = rows
+        .slice(0, 3)
+        .map((r) => r.what)
+        .join("; ");
+      problems.push(`${invariant.name}: ${rows.length}${rows.length === 1000 ? "+" : ""} (e.g. ${sample})`);
+    }
+  }
+  return problems;
+}
+
+/** The counts every scenario's report shows, read from its database. */
+export async function databaseFigures(db: pg.Pool): Promise<DatabaseFigures> {
+  const { rows } = await db.query<{ holds: number; bookings: number; refunds: number; twice: number }>(
+    `SELECT (SELECT count(*)::int FROM holds) AS holds,
+            (SELECT count(*)::int FROM bookings) AS bookings,
+            (SELECT count(*)::int FROM refunds) AS refunds,
+            (SELECT count(*)::int FROM (
+               SELECT 1 FROM bookings b CROSS JOIN LATERAL unnest(b.seat_ids) AS s(seat)
+               WHERE b.status = 'confirmed' GROUP BY b.showtime_id, s.seat HAVING count(*) > 1) t) AS twice`,
+  );
+  const row = rows[0];
+  return {
+    holds: row?.holds ?? 0,
+    bookings: row?.bookings ?? 0,
+    refunds: row?.refunds ?? 0,
+    "seats sold twice": row?.twice ?? 0,
+  };
+}
+
+/**
+ * Every payment the provider took (by its payment id) ended as a booking or a refund paid back: the
+ * promise "never lose a paid booking", checked from the provider's side.
+ */
+export async function checkPaidOrders(
+  db: pg.Pool,
+  providerPaymentIds: string[],
+): Promise<{ booked: number; refunded: number; problems: string[] }> {
+  if (providerPaymentIds.length === 0) {
+    return { booked: 0, refunded: 0, problems: [] };
+  }
+  const { rows } = await db.query<{ id: string; booked: boolean; refunded: boolean; known: boolean }>(
+    `SELECT x.id,
+            p.id IS NOT NULL AS known,
+            EXISTS (SELECT 1 FROM bookings b WHERE b.payment_id = p.id) AS booked,
+            EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id AND r.status = 'processed') AS refunded
+     FROM unnest($1::text[]) AS x(id)
+     LEFT JOIN payments p ON p.provider_payment_id = x.id`,
+    [providerPaymentIds],
+  );
+  const unknown = rows.filter((r) => !r.known).map((r) => r.id);
+  const neither = rows.filter((r) => r.known && !r.booked && !r.refunded).map((r) => r.id);
+  const problems: string[] = [];
+  if (unknown.length > 0) {
+    problems.push(`${unknown.length} payments the provider took were never recorded (e.g. ${unknown[0]})`);
+  }
+  if (neither.length > 0) {
+    problems.push(`${neither.length} paid orders ended neither booked nor refunded (e.g. ${neither[0]})`);
+  }
+  return {
+    booked: rows.filter((r) => r.booked).length,
+    refunded: rows.filter((r) => r.refunded && !r.booked).length,
+    problems,
+  };
+}

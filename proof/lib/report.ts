@@ -1,0 +1,59 @@
+export interface ScenarioReport {
+  name: string;
+  summary: string;
+  processes: string;
+  seconds: number;
+  figures: Record<string, number | string>;
+  problems: string[];
+  logDir: string | undefined;
+}
+
+/** The columns every scenario has, in the summary table; the rest of its figures follow it. */
+export const STANDARD_FIGURES = ["requests", "holds", "bookings", "refunds", "seats sold twice", "5xx"];
+
+function cell(value: number | string | undefined): string {
+  if (value === undefined) {
+    return "-";
+  }
+  return typeof value === "number" ? (Number.isNaN(value) ? "-" : String(value)) : value;
+}
+
+/** A plain-text table with right-aligned numbers. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+export function renderScenario(report: ScenarioReport): string {
+  const verdict = report.problems.length === 0 ? "PASS" : `FAIL (${report.problems.length})`;
+  const lines = [`== ${report.name}: ${verdict} in ${report.seconds} s (${report.processes})`];
+  const extra = Object.entries(report.figures).filter(([key]) => !STANDARD_FIGURES.includes(key));
+  const standard = STANDARD_FIGURES.map((key) => `${key} ${cell(report.figures[key])}`).join(" · ");
+  lines.push(`   ${standard}`);
+  if (extra.length > 0) {
+    lines.push(`   ${extra.map(([key, value]) => `${key} ${cell(value)}`).join(" · ")}`);
+  }
+  for (const problem of report.problems) {
+    lines.push(`   PROBLEM: ${problem}`);
+  }
+  if (report.logDir) {
+    lines.push(`   logs: ${report.logDir}`);
+  }
+  return lines.join("\n");
+}
+
+export function renderSummary(reports: ScenarioReport[]): string {
+  const header = ["scenario", "result", "seconds", ...STANDARD_FIGURES];
+  const rows = reports.map((r) => [
+    r.name,
+    r.problems.length === 0 ? "pass" : "FAIL",
+    String(r.seconds),
+    ...STANDARD_FIGURES.map((key) => cell(r.figures[key])),
+  ]);
+  return table(header, rows);
+}

@@ -1,0 +1,71 @@
+/** Nearest-rank percentile of sorted values (NaN when there are none). */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) {
+    return Number.NaN;
+  }
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
+}
+
+/** A small deterministic generator, so a run can be replayed from its seed. */
+export function rng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
+    return state / 2 ** 32;
+  };
+}
+
+export function shuffle<T>(items: T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
+
+export const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+
+/** Runs `work` over `items` with at most `width` in flight, results in order. */
+export async function pool<T, R>(items: T[], width: number, work: (item: T, i: number) => Promise<R>) {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i] as T, i);
+    }
+  });
+  await Promise.all(lanes);
+  return results;
+}
+
+/** Polls `probe` every `everyMs` until it returns true or `timeoutMs` passes; says which. */
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await probe()) {
+      return true;
+    }
+    if (Date.now() > deadline) {
+      return false;
+    }
+    await sleep(everyMs);
+  }
+}
+
+export const round = (n: number, digits = 0) => (Number.isFinite(n) ? Number(n.toFixed(digits)) : Number.NaN);

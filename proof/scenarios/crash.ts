@@ -1,0 +1,170 @@
+import { setMaxListeners } from "node:events";
+import type { Scenario, ScenarioContext } from "../lib/context.ts";
+import { Customer, WebhookCourier } from "../lib/flow.ts";
+import { checkPaidOrders } from "../lib/invariants.ts";
+import { journey } from "../lib/journey.ts";
+import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
+import type { ManagedProcess } from "../lib/processes.ts";
+import { availabilityProblems, settle } from "../lib/settle.ts";
+import { plainLayout } from "../lib/setup.ts";
+import { rng, round, sleep } from "../lib/stats.ts";
+import { Tally } from "../lib/tally.ts";
+
+const SETTINGS = {
+  quick: {
+    users: 400,
+    arrivalMs: 20_000,
+    inFlight: 40,
+    apiKillAt: 5_000,
+    workerKillAt: 13_000,
+    blindKillAt: 19_000,
+  },
+  full: {
+    users: 1_500,
+    arrivalMs: 90_000,
+    inFlight: 60,
+    apiKillAt: 15_000,
+    workerKillAt: 40_000,
+    blindKillAt: 65_000,
+  },
+};
+
+/**
+ * Processes die without warning. API 1 is killed -9 while confirmations are inside their transactions
+ * (waiting on the showtime lock the proof holds for a moment, so they are provably in flight), a worker is
+ * killed -9 inside a sweep's transaction the same way, and API 2 is killed -9 at an arbitrary moment of
+ * load; each is restarted. Clients retry on the other API with the same Idempotency-Key, the provider
+ * retries its webhooks. Afterwards every payment the provider took is a booking or a refund paid back.
+ */
+export const crash: Scenario = {
+  name: "crash",
+  summary: "kill -9 an API mid-confirmation and a worker mid-sweep, restart them: nothing paid is lost",
+  processes: { apis: 2, workers: 2 },
+  budgetMs: { quick: 90_000, full: 300_000 },
+  env: { HOLD_TTL_SECONDS: "10" },
+  async run(ctx: ScenarioContext) {
+    const settings = SETTINGS[ctx.quick ? "quick" : "full"];
+    const random = rng(40_417);
+    const showtime = await ctx.setup.showtime(plainLayout(12, 25));
+    const users = await ctx.setup.users(settings.users);
+    const courier = new WebhookCourier(ctx.http);
+    const tally = new Tally();
+    const paymentIds: string[] = [];
+    const problems: string[] = [];
+    const stop = AbortSignal.any([ctx.signal]);
+    setMaxListeners(settings.inFlight * 2, stop);
+    const [api1, api2] = ctx.cluster.apis as [ManagedProcess, ManagedProcess];
+    const figures: Record<string, number | string> = {};
+
+    const started = Date.now();
+    let next = 0;
+    const load = Promise.all(
+      Array.from({ length: settings.inFlight }, async () => {
+        while (next < users.length && !stop.aborted) {
+          const i = next++;
+          await sleep(started + (i * settings.arrivalMs) / users.length - Date.now(), stop);
+          const customer = new Customer(ctx.http, users[i] as (typeof users)[number]);
+          await journey(
+            customer,
+            {
+              showtimeId: showtime.id,
+              random,
+              courier,
+              stop,
+              retryMs: 30_000,
+              abandonRate: 0.3,
+              idempotentHolds: true,
+              paymentIds,
+            },
+            tally,
+          );
+        }
+      }),
+    );
+
+    const at = async (ms: number) => sleep(started + ms - Date.now(), ctx.signal);
+
+    // 1. API 1, in the middle of confirmations.
+    await at(settings.apiKillAt);
+    {
+      const lock = await holdShowtimeLock(ctx.db, showtime.id);
+      const waiting = await waitForWaiting(ctx.db, ["proof-api-1"], isConfirmation, 10_000);
+      const inFlight = (await waitForWaiting(ctx.db, ["proof-api-1"], () => true, 1_000)).length;
+      await api1.kill();
+      await lock.release();
+      figures["API killed mid-confirmation"] = waiting.length > 0 ? "yes" : "no";
+      figures["its transactions cut"] = inFlight;
+      ctx.log(
+        `killed api-1 with ${waiting.length} confirmations and ${inFlight} transactions waiting inside`,
+      );
+      if (waiting.length === 0) {
+        problems.push(
+          "no confirmation was in flight on API 1 when it was killed (the load did not reach it)",
+        );
+      }
+      await sleep(1_000);
+      await api1.start();
+      ctx.log("api-1 restarted");
+    }
+
+    // 2. A worker, in the middle of a sweep.
+    await at(settings.workerKillAt);
+    {
+      const names = ctx.cluster.workers.map((w) => `proof-${w.name}`);
+      const lock = await holdShowtimeLock(ctx.db, showtime.id);
+      const sweeping = await waitForWaiting(ctx.db, names, isSweep, 15_000);
+      const victim = ctx.cluster.workers.find((w) => `proof-${w.name}` === sweeping[0]?.application);
+      if (victim) {
+        await victim.kill();
+      }
+      await lock.release();
+      figures["worker killed mid-sweep"] = victim ? "yes" : "no";
+      if (!victim) {
+        problems.push("no worker was sweeping within 15 s, so none was killed mid-sweep");
+      } else {
+        ctx.log(`killed ${victim.name} inside a sweep's transaction`);
+        await sleep(1_000);
+        await victim.start();
+        ctx.log(`${victim.name} restarted`);
+      }
+    }
+
+    // 3. API 2, at an arbitrary moment of the load.
+    await at(settings.blindKillAt);
+    if (!ctx.signal.aborted) {
+      await api2.kill();
+      ctx.log("killed api-2 under load");
+      await sleep(1_500);
+      await api2.start();
+      ctx.log("api-2 restarted");
+    }
+
+    await load;
+    const loadSeconds = (Date.now() - started) / 1000;
+    ctx.log(`load done in ${round(loadSeconds, 1)} s; waiting for webhooks and refunds to settle`);
+    await settle(ctx, courier, 90_000);
+
+    problems.push(...tally.problems());
+    const paid = await checkPaidOrders(ctx.db, paymentIds);
+    problems.push(...paid.problems);
+    problems.push(...(await availabilityProblems(ctx, showtime.id)));
+    if (courier.gaveUp > 0) {
+      problems.push(`${courier.gaveUp} webhook deliveries never got an answer`);
+    }
+    const noAnswer = [...ctx.http.noAnswer].map(([why, n]) => `${why} ${n}`).join(", ");
+    return {
+      figures: {
+        ...figures,
+        "requests cut by kills": [...ctx.http.noAnswer.values()].reduce((a, b) => a + b, 0),
+        "payments taken": paymentIds.length,
+        "payments booked": paid.booked,
+        "payments refunded": paid.refunded,
+        "hold retries stuck": tally.get("hold retry stuck on its Idempotency-Key"),
+        "confirmations left to the webhook": tally.get("confirmation left to the webhook"),
+        "load s": round(loadSeconds, 1),
+        ...(noAnswer ? { "no answer": noAnswer } : {}),
+      },
+      problems,
+    };
+  },
+};
