@@ -248,7 +248,9 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     // Someone else's resource must look exactly like one that does not exist.
     const sample = await sampleFor("owner");
     const ownedParam =
-      rule.access.kind === "owner" || rule.access.kind === "ownerOrStaff"
+      rule.access.kind === "owner" ||
+      rule.access.kind === "ownerOrStaff" ||
+      rule.access.kind === "ownerOrAdmin"
         ? op.pathParams.find((p) => ["hold", "order", "booking"].includes(idKindOf(p.name, op.path)))
         : undefined;
     const foreign = answers.get("other");

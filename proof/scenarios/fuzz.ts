@@ -47,10 +47,19 @@ interface Budget {
 const QUICK: Budget = { perOperation: 30, trpcPerOperation: 6, deadlineMs: 45_000 };
 const FULL: Budget = { perOperation: 250, trpcPerOperation: 40, deadlineMs: 30 * 60_000 };
 
-/** The run's seed: PROOF_SEED (or FUZZ_SEED) when given, so a failing run can be replayed. */
-export function fuzzSeed(): number {
+/** The quick run's seed: CI sends the same requests every time, so a red build is this code's doing. */
+export const QUICK_SEED = 20_261_125;
+
+/**
+ * The run's seed: PROOF_SEED (or FUZZ_SEED) when given, so a failing run can be replayed; the quick run
+ * otherwise always uses QUICK_SEED, and a full run a fresh one, to explore.
+ */
+export function fuzzSeed(quick = false): number {
   const given = Number(process.env.PROOF_SEED ?? process.env.FUZZ_SEED);
-  return Number.isInteger(given) ? given : Math.floor(Math.random() * 2 ** 31);
+  if (Number.isInteger(given)) {
+    return given;
+  }
+  return quick ? QUICK_SEED : Math.floor(Math.random() * 2 ** 31);
 }
 
 /** A seeded shuffle (mulberry32), so the operations interleave the same way for the same seed. */
@@ -122,7 +131,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   if (!baseUrl) {
     return { figures: {}, problems: ["no API process was started"] };
   }
-  const seed = fuzzSeed();
+  const seed = fuzzSeed(ctx.quick);
   const budget = ctx.quick ? QUICK : FULL;
   ctx.log(`seed ${seed}: PROOF_SEED=${seed} replays this run's requests`);
   const doc = await fetchOpenApi(baseUrl);
