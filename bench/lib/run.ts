@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
+// ioredis is not resolvable from bench/ by name; testkit resolves it from its own dependencies.
+import { deleteRedisKeys } from "../../packages/testkit/src/redis-keys.ts";
 import type { Cleanup } from "./cleanup.ts";
-import { deleteRedisKeys } from "./redis-cleanup.ts";
 import { type ServerProcess, spawnApiServer } from "./server-process.ts";
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";

@@ -1,8 +1,8 @@
 import { Redis } from "ioredis";
 
 /**
- * Deletes every key under a scenario's prefix (BullMQ's queues and schedulers, rate-limit counters), so a
- * run leaves the shared Redis as it found it. Keys of anything else on that Redis are not touched.
+ * Deletes every key under a prefix (BullMQ's queues and schedulers, rate-limit counters), so a proof
+ * scenario or a benchmark run leaves the shared Redis as it found it. Keys of anything else on that Redis are not touched.
  */
 export async function deleteRedisKeys(url: string, prefix: string): Promise<number> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
