@@ -18,10 +18,10 @@ describe("the routes that are not procedures (webhooks, ticket PDF, dev pay page
       ["DELETE", "/api/payments/webhook", "POST"],
       ["GET", "/api/payments/webhook/dev", "POST"],
       ["PUT", "/api/payments/webhook/stripe", "POST"],
-      ["POST", `/api/bookings/${booking}/ticket.pdf`, "GET"],
-      ["DELETE", `/api/bookings/${booking}/ticket.pdf`, "GET"],
-      ["PATCH", "/api/payments/dev/pay/dev_order_abc", "GET, POST"],
-      ["DELETE", "/api/payments/dev/pay/dev_order_abc", "GET, POST"],
+      ["POST", `/api/bookings/${booking}/ticket.pdf`, "GET, HEAD"],
+      ["DELETE", `/api/bookings/${booking}/ticket.pdf`, "GET, HEAD"],
+      ["PATCH", "/api/payments/dev/pay/dev_order_abc", "GET, POST, HEAD"],
+      ["DELETE", "/api/payments/dev/pay/dev_order_abc", "GET, POST, HEAD"],
     ];
     for (const [method, path, allow] of cases) {
       const res = await server.http.request<ErrorBody>(method, path);
@@ -41,6 +41,8 @@ describe("the routes that are not procedures (webhooks, ticket PDF, dev pay page
     expect(unsigned.status).toBe(400);
     const pdf = await server.http.get<ErrorBody>(`/api/bookings/${crypto.randomUUID()}/ticket.pdf`);
     expect(pdf.status).toBe(401);
+    const head = await server.http.request("HEAD", `/api/bookings/${crypto.randomUUID()}/ticket.pdf`);
+    expect(head.status).toBe(401);
     const page = await server.http.get<ErrorBody>("/api/payments/dev/pay/dev_order_abc");
     expect(page.status).toBe(404);
   });

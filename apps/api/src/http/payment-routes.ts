@@ -5,25 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
-import { errorStatus, logServerError, toErrorObject } from "./error-body.ts";
-
-/** Answers a thrown error in the API's one error shape. */
-export function errorResponse(c: Context<AppEnv>, err: unknown): Response {
-  const error = toErrorObject(err, c.var.requestId);
-  logServerError(err, { requestId: c.var.requestId, logger: c.var.logger });
-  return c.json({ error }, errorStatus(error) as 400);
-}
-
-/**
- * Answers any other method on a path these adapters serve as the REST routes do: 405 with Allow, never a
- * 404 for a path that exists. Register it after the path's real handlers.
- */
-export function methodNotAllowed(allowed: string[]) {
-  return (c: Context<AppEnv>): Response => {
-    c.header("Allow", allowed.join(", "));
-    return errorResponse(c, new AppError("METHOD_NOT_ALLOWED"));
-  };
-}
+import { errorResponse, methodNotAllowed } from "./responses.ts";
 
 /**
  * Thin REST adapters for what is not JSON-in/JSON-out: providers' webhooks (whose signature covers the raw

@@ -6,6 +6,7 @@ import { createTrpcContext } from "../trpc/context.ts";
 import type { AppRouter } from "../trpc/router.ts";
 import type { AppEnv } from "./app-env.ts";
 import { applyErrorHeaders, errorStatus, logServerError, toErrorObject } from "./error-body.ts";
+import { allowHeader } from "./responses.ts";
 
 interface Route {
   procedurePath: string;
@@ -76,10 +77,12 @@ export function createRestHandler(appRouter: AppRouter, prefix = "/api") {
     try {
       const path = c.req.path.slice(prefix.length) || "/";
       const candidates = byPath.get(path) ?? routes.filter((r) => r.pattern.test(path));
-      const route = candidates.find((r) => r.method === c.req.method);
+      // HEAD is GET without the body (Hono drops the body); a client probing a resource must not get 405.
+      const method = c.req.method === "HEAD" ? "GET" : c.req.method;
+      const route = candidates.find((r) => r.method === method);
       if (!route) {
         if (candidates.length > 0) {
-          c.header("Allow", [...new Set(candidates.map((r) => r.method))].join(", "));
+          c.header("Allow", allowHeader(candidates.map((r) => r.method)));
           throw new AppError("METHOD_NOT_ALLOWED");
         }
         throw new AppError("NOT_FOUND", `No route ${c.req.method} ${c.req.path}`);

@@ -3,7 +3,7 @@ import { AppError, findBookingView, loadShowtimeForSale, renderTicketPdf } from 
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
-import { errorResponse, methodNotAllowed } from "./payment-routes.ts";
+import { errorResponse, methodNotAllowed } from "./responses.ts";
 
 /**
  * GET /api/bookings/{id}/ticket.pdf: the ticket to print or show at the door, for its owner, staff and

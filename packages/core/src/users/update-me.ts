@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import type { AuthDeps } from "../auth/deps.ts";
 import { withVerifiedOtp } from "../auth/otp.ts";
 import { AppError } from "../shared/errors.ts";
+import { getUser } from "./get-user.ts";
 import { toUser } from "./to-user.ts";
 
 /** Changes the caller's own profile. A new phone number must come with the code sent to it. */
@@ -12,6 +13,15 @@ export async function updateMe(
   userId: string,
   input: UpdateMeInput,
 ): Promise<User> {
+  const prefs = input.prefs;
+  if (
+    input.name === undefined &&
+    input.phone === undefined &&
+    (prefs === undefined || Object.keys(prefs).length === 0)
+  ) {
+    // Nothing to change: the profile, and when it last changed, stay as they are.
+    return getUser(deps, userId);
+  }
   const patch: Partial<typeof users.$inferInsert> = { updatedAt: deps.clock.now() };
   if (input.name !== undefined) {
     patch.name = input.name;
@@ -19,7 +29,6 @@ export async function updateMe(
   if (input.phone !== undefined) {
     patch.phone = input.phone;
   }
-  const prefs = input.prefs;
   const apply = async (db: DbOrTx) => {
     const [row] = await db
       .update(users)

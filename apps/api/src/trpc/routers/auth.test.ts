@@ -122,6 +122,17 @@ describe("accounts over REST", () => {
     expect(me.body).toMatchObject({ name: "New Name", roles: ["user"] });
   });
 
+  it("PATCH /users/me with nothing to change answers the profile as it was, updatedAt included", async () => {
+    const account = await registerUser(server);
+    const before = await server.http.get<User>("/api/users/me", account.accessToken);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const body of [{}, { prefs: {} }]) {
+      const res = await server.http.patch<User>("/api/users/me", body, account.accessToken);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual(before.body);
+    }
+  });
+
   it("taking a phone number another account uses is a 409", async () => {
     const first = await registerUser(server);
     const second = await registerUser(server);
@@ -426,6 +437,20 @@ describe("bad input is a 4xx that names the field and changes nothing", () => {
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("POST");
     expect(res.body.error.code).toBe("METHOD_NOT_ALLOWED");
+  });
+
+  it("HEAD on a REST route answers as GET does, without a body, and Allow names it", async () => {
+    const account = await registerUser(server);
+    const head = await server.http.request("HEAD", "/api/users/me", { token: account.accessToken });
+    expect(head.status).toBe(200);
+    expect(head.headers.get("content-type")).toContain("application/json");
+    expect(head.body).toBeUndefined();
+    expect((await server.http.request("HEAD", "/api/users/me")).status).toBe(401);
+    const wrong = await server.http.request<ErrorBody>("PUT", "/api/users/me", {
+      token: account.accessToken,
+    });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get("allow")?.split(", ").sort()).toEqual(["GET", "HEAD", "PATCH"]);
   });
 
   it("a NUL or other control character in text is a 400 on the field, on both transports", async () => {
