@@ -117,6 +117,12 @@ describe.runIf(hasRedisServer)("the worker when its Redis restarts", () => {
     };
     try {
       expect(await scheduled()).toBe(true);
+      // A failed periodic run is retried with backoff rather than waiting for the next period.
+      const sweepScheduler = await holds.getJobScheduler("sweep-expired-holds-every-minute");
+      expect(sweepScheduler?.template?.opts).toMatchObject({
+        attempts: 4,
+        backoff: { type: "exponential", delay: 1000 },
+      });
       // The machine's Redis keeps nothing on disk: a restart brings it back empty.
       await stopRedis(redis);
       redis = await startRedis(port);

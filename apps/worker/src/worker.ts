@@ -30,9 +30,21 @@ export const SWEEP_EVERY_MS = 60_000;
 export const REFUNDS_EVERY_MS = 15_000;
 
 /**
+ * A periodic run that fails (the database away for a moment) is retried within seconds, not left for
+ * the next period; the retries stay well inside the shortest period (15 s: 1 + 2 + 4 s).
+ */
+export const PERIODIC_JOB_OPTIONS = {
+  attempts: 4,
+  backoff: { type: "exponential" as const, delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: 100,
+};
+
+/**
  * BullMQ workers for the hold-expiry queue: a job scheduler sweeps every minute, and each hold's
  * delayed job (added by the API at its expiry) runs the same idempotent sweep so seats are announced
- * free promptly. Failed jobs retry with exponential backoff (set where the jobs are added).
+ * free promptly. Failed jobs retry with exponential backoff: the periodic ones with PERIODIC_JOB_OPTIONS,
+ * each hold's delayed job with the options its producer sets.
  */
 export async function startWorker(deps: WorkerDeps) {
   const bullPrefix = `${deps.prefix}bull`;
@@ -55,12 +67,12 @@ export async function startWorker(deps: WorkerDeps) {
     await queue.upsertJobScheduler(
       "sweep-expired-holds-every-minute",
       { every: SWEEP_EVERY_MS },
-      { name: SWEEP_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      { name: SWEEP_JOB, opts: PERIODIC_JOB_OPTIONS },
     );
     await payments.upsertJobScheduler(
       "send-due-refunds",
       { every: REFUNDS_EVERY_MS },
-      { name: SEND_REFUNDS_JOB, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      { name: SEND_REFUNDS_JOB, opts: PERIODIC_JOB_OPTIONS },
     );
   };
   await schedule();

@@ -27,6 +27,10 @@ export const errorTable = {
   ORPHAN_SEAT: { status: 409, message: "This choice would leave a single empty seat between taken ones" },
   NO_SEATS_TOGETHER: { status: 409, message: "Not enough free seats together in one row" },
   SALES_CLOSED: { status: 409, message: "This showtime is not on sale" },
+  HOLD_MAX_LIFETIME: {
+    status: 409,
+    message: "This hold cannot be extended past its maximum life: check out, or hold the seats again",
+  },
   CANCELLATION_CLOSED: {
     status: 409,
     message: "The show has started: this booking can no longer be cancelled",

@@ -87,6 +87,8 @@ export const refreshHold = contract({
       method: "PATCH",
       path: "/seats/hold/{holdId}/refresh",
       summary: "Extend your hold (never past its maximum life)",
+      description:
+        "Extends to now + HOLD_TTL_SECONDS, capped at maxExpiresAt. 409 HOLD_MAX_LIFETIME once the hold is at its cap; 410 HOLD_EXPIRED once it has lapsed.",
       tags: ["seats"],
       protect: true,
     },

@@ -80,6 +80,17 @@ describe("loadConfig", () => {
       /RAZORPAY_API_BASE_URL is set: payments go to http:\/\/127.0.0.1:4010/,
     );
     expect(() => loadConfig({ STRIPE_API_BASE_URL: "ftp://x" })).toThrow(/STRIPE_API_BASE_URL/);
+    // The SDK adds /v1 itself: a path would be dropped or doubled, so start-up refuses it by name.
+    expect(() => loadConfig({ STRIPE_API_BASE_URL: "http://127.0.0.1:4020/v1" })).toThrow(
+      /STRIPE_API_BASE_URL: must be an origin/,
+    );
+  });
+
+  it("refuses a hold's maximum life shorter than its time to live, naming both", () => {
+    expect(() => loadConfig({ HOLD_TTL_SECONDS: "900", HOLD_MAX_LIFETIME_SECONDS: "600" })).toThrow(
+      new ConfigError("HOLD_MAX_LIFETIME_SECONDS (600) must be at least HOLD_TTL_SECONDS (900)"),
+    );
+    expect(loadConfig({ HOLD_TTL_SECONDS: "900" }).config.holdMaxLifetimeSeconds).toBe(1800);
   });
 
   it("names each malformed variable", () => {

@@ -67,7 +67,10 @@ const EnvSchema = z.object({
   STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
   STRIPE_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
   STRIPE_PUBLISHABLE_KEY: z.string().trim().min(1).optional(),
-  STRIPE_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4020"),
+  STRIPE_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4020").refine(
+    (v) => v === undefined || (new URL(v).pathname === "/" && new URL(v).search === ""),
+    "must be an origin such as http://127.0.0.1:4020, with no path: the Stripe SDK adds /v1 itself",
+  ),
 });
 
 export interface Config {
@@ -178,6 +181,12 @@ export function loadConfig(
   if (jwtAccessSecret === jwtRefreshSecret) {
     throw new ConfigError("JWT_ACCESS_SECRET and JWT_REFRESH_SECRET must differ");
   }
+  if (e.HOLD_MAX_LIFETIME_SECONDS < e.HOLD_TTL_SECONDS) {
+    // Raising one silently would let holds outlive what the operator set; which one is meant is theirs to say.
+    throw new ConfigError(
+      `HOLD_MAX_LIFETIME_SECONDS (${e.HOLD_MAX_LIFETIME_SECONDS}) must be at least HOLD_TTL_SECONDS (${e.HOLD_TTL_SECONDS})`,
+    );
+  }
   if (e.MONGO_URI) {
     warnings.push(
       "MONGO_URI is set but boxoffice stores its data in PostgreSQL: set DATABASE_URL (or leave it unset for embedded PGlite under DATA_DIR). MONGO_URI is ignored.",
@@ -208,7 +217,7 @@ export function loadConfig(
       rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
       rateLimitHoldsPerMin: e.RATE_LIMIT_HOLDS_PER_MIN,
       holdTtlSeconds: e.HOLD_TTL_SECONDS,
-      holdMaxLifetimeSeconds: Math.max(e.HOLD_MAX_LIFETIME_SECONDS, e.HOLD_TTL_SECONDS),
+      holdMaxLifetimeSeconds: e.HOLD_MAX_LIFETIME_SECONDS,
       holdMaxSeats: e.HOLD_MAX_SEATS,
       holdSweepIntervalMs: e.HOLD_SWEEP_INTERVAL_MS,
       bodyLimitBytes: e.BODY_LIMIT_BYTES,

@@ -55,6 +55,13 @@ export async function refreshHold(deps: SeatingDeps, userId: string, holdId: str
       );
     }
     assertOnSale(showtime, now);
+    if (current.expiresAt >= current.maxExpiresAt) {
+      // Answering 200 with an unchanged expiry would let a client believe it had more time.
+      throw new AppError("HOLD_MAX_LIFETIME", undefined, {
+        expiresAt: current.expiresAt.toISOString(),
+        maxExpiresAt: current.maxExpiresAt.toISOString(),
+      });
+    }
     const target = Math.min(
       now.getTime() + deps.settings.holdTtlSeconds * 1000,
       current.maxExpiresAt.getTime(),

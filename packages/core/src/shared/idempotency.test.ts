@@ -77,14 +77,35 @@ describe("Idempotency-Key", () => {
     expect(answer).toEqual({ run: "retry" });
   });
 
-  it("a first attempt that failed lets its retry run the work", async () => {
+  it("a first attempt refused (4xx) answers its retry with the same refusal, details included", async () => {
     const key = randomUUID();
-    await expect(
-      idempotent(deps(), request(key), async () => {
-        throw new AppError("SEATS_TAKEN");
-      }),
-    ).rejects.toMatchObject({ code: "SEATS_TAKEN" });
-    expect(await idempotent(deps(), request(key), async () => ({ run: "retry" }))).toEqual({ run: "retry" });
+    let runs = 0;
+    const refuse = async () => {
+      runs++;
+      throw new AppError("SEATS_TAKEN", "Some of these seats were just taken", { seatIds: ["A1"] });
+    };
+    await expect(idempotent(deps(), request(key), refuse)).rejects.toMatchObject({ code: "SEATS_TAKEN" });
+    const retry = idempotent(deps(), request(key), async () => ({ run: "retry" }));
+    await expect(retry).rejects.toMatchObject({
+      code: "SEATS_TAKEN",
+      message: "Some of these seats were just taken",
+      details: { seatIds: ["A1"] },
+    });
+    expect(runs).toBe(1);
+  });
+
+  it("a first attempt that failed for reasons outside the request (5xx, a bug, 429) lets its retry run", async () => {
+    for (const failure of [new AppError("UNAVAILABLE"), new Error("boom"), new AppError("RATE_LIMITED")]) {
+      const key = randomUUID();
+      await expect(
+        idempotent(deps(), request(key), async () => {
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await idempotent(deps(), request(key), async () => ({ run: "retry" }))).toEqual({
+        run: "retry",
+      });
+    }
   });
 
   it("the same key with another request is refused", async () => {

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
+import { statusOf } from "@boxoffice/contracts";
 import { type Database, idempotencyKeys } from "@boxoffice/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.ts";
-import { AppError } from "./errors.ts";
+import { AppError, isAppError } from "./errors.ts";
 
 const PENDING = 0;
 
@@ -21,11 +22,13 @@ export interface IdempotencyRequest {
 }
 
 /**
- * Runs `work` once per (user, scope, key): a retry with the same key gets the first successful answer,
- * even while the first is still running (it waits for it). A failed first attempt leaves no record, so
- * its retry runs again; so does a retry of an attempt that vanished mid-way (its process killed), once
- * the attempt's lease (IDEMPOTENCY_LEASE_MS) has run out. The same key with a different request is refused
- * with 422.
+ * Runs `work` once per (user, scope, key): a retry with the same key gets the first answer, even while the
+ * first is still running (it waits for it). The first answer is the work's result or its refusal (a 4xx
+ * AppError such as SEATS_TAKEN, replayed with its details): a client that lost the answer to a network
+ * drop learns what happened, rather than what would happen now. What says nothing about the request (a
+ * 5xx, an outage, a bug, a 408 or 429) leaves no record, so its retry runs again; so does a retry of an
+ * attempt that vanished mid-way (its process killed), once the attempt's lease (IDEMPOTENCY_LEASE_MS) has
+ * run out. The same key with a different request is refused with 422.
  *
  * Taking over a lease means an attempt slower than the lease may finish after its retry ran the work too:
  * for a hold that is harmless (the second hold replaces the first, same user, same seats), and the answer
@@ -84,6 +87,9 @@ export async function idempotent<T>(
     if (row.requestHash !== requestHash) {
       throw new AppError("IDEMPOTENCY_KEY_REUSED");
     }
+    if (row.status >= 400) {
+      throw refusalOf(row.response);
+    }
     if (row.status !== PENDING) {
       return row.response as T;
     }
@@ -122,6 +128,17 @@ async function run<T>(
   try {
     result = await work();
   } catch (err) {
+    if (isFinalRefusal(err)) {
+      await deps.db
+        .update(idempotencyKeys)
+        .set({
+          status: statusOf(err.code),
+          response: { code: err.code, message: err.message, details: err.details ?? null },
+        })
+        .where(mine)
+        .catch(() => {});
+      throw err;
+    }
     // Let a retry run the work again. If the database is what failed, this may fail too: the lease then
     // frees the key. Either way the caller hears about the work's own error.
     await deps.db
@@ -135,4 +152,24 @@ async function run<T>(
     .set({ status, response: result as object })
     .where(mine);
   return result;
+}
+
+/** A 4xx refusal answers the request as it was made; rate limits and timeouts say nothing about it. */
+function isFinalRefusal(err: unknown): err is AppError {
+  if (!isAppError(err)) {
+    return false;
+  }
+  const status = statusOf(err.code);
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+interface StoredRefusal {
+  code: AppError["code"];
+  message: string;
+  details: Record<string, unknown> | null;
+}
+
+function refusalOf(response: unknown): AppError {
+  const stored = response as StoredRefusal;
+  return new AppError(stored.code, stored.message, stored.details ?? undefined);
 }

@@ -302,7 +302,7 @@ describe("expiry, on a clock the test moves", () => {
     expect(await sweepExpiredHolds(timed.deps)).toMatchObject({ seats: 0 });
   });
 
-  it("refresh stops at the maximum life", async () => {
+  it("refresh stops at the maximum life: capped there, then 409 HOLD_MAX_LIFETIME, then 410 once lapsed", async () => {
     const showtimeId = await showtimeFor(timed, timedAdmin);
     const user = await registerUser(timed);
     const created = await hold(timed, user.accessToken, { showtimeId, seatIds: ["C3"] });
@@ -319,6 +319,17 @@ describe("expiry, on a clock the test moves", () => {
       last = res.body;
     }
     expect(last.expiresAt).toBe(created.body.maxExpiresAt);
+    clock.advance(60_000);
+    const atCeiling = await timed.http.patch<ErrorBody>(
+      `/api/seats/hold/${created.body.id}/refresh`,
+      undefined,
+      user.accessToken,
+    );
+    expect(atCeiling.status).toBe(409);
+    expect(atCeiling.body.error).toMatchObject({
+      code: "HOLD_MAX_LIFETIME",
+      details: { expiresAt: created.body.maxExpiresAt, maxExpiresAt: created.body.maxExpiresAt },
+    });
     clock.advance(Date.parse(created.body.maxExpiresAt) - clock.now().getTime() + 1);
     const tooLate = await timed.http.patch<ErrorBody>(
       `/api/seats/hold/${created.body.id}/refresh`,
@@ -400,17 +411,27 @@ describe("Idempotency-Key on holds", () => {
     expect(bad.status).toBe(400);
   });
 
-  it("a key whose first attempt failed runs again on retry", async () => {
+  it("a retry of a refused hold gets the same 409 naming the same seats; a new key tries again", async () => {
     const showtimeId = await showtimeFor(server, admin);
     const blocker = await registerUser(server);
     const user = await registerUser(server);
     const blocking = await hold(server, blocker.accessToken, { showtimeId, seatIds: ["C4"] });
     const key = `hold-${crypto.randomUUID()}`;
-    expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] })).status).toBe(409);
+    const first = await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] });
+    expect(first.status).toBe(409);
     await server.http.request("DELETE", `/api/seats/hold/${blocking.body.id}`, {
       token: blocker.accessToken,
     });
-    expect((await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] })).status).toBe(201);
+    // The seat is free now, but this key's request was answered: its retry hears that answer again.
+    const retry = await withKey(user.accessToken, key, { showtimeId, seatIds: ["C4"] });
+    expect(retry.status).toBe(409);
+    expect(retry.body).toMatchObject({ error: { code: "SEATS_TAKEN", details: { seatIds: ["C4"] } } });
+    expect(statusOf((await availability(server, showtimeId)).body, "C4")?.status).toBe("available");
+    const fresh = await withKey(user.accessToken, `hold-${crypto.randomUUID()}`, {
+      showtimeId,
+      seatIds: ["C4"],
+    });
+    expect(fresh.status).toBe(201);
   });
 });
 
