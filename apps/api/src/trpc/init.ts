@@ -126,3 +126,21 @@ export function rateLimit(limitOf: (ctx: TrpcContext) => number, options: { perU
     return next();
   });
 }
+
+/** Counts one request against a budget of `limit` per `windowMs` under `key`; past it, 429 with Retry-After. 0 is off. */
+export async function countAgainst(
+  ctx: TrpcContext,
+  key: string,
+  limit: number,
+  windowMs: number,
+): Promise<void> {
+  if (limit <= 0) {
+    return;
+  }
+  const verdict = await ctx.deps.rateLimiter.hit(key, limit, windowMs);
+  if (!verdict.allowed) {
+    throw new AppError("RATE_LIMITED", "Too many sign-in attempts for this account: try again later", {
+      retryAfterSeconds: verdict.retryAfterSeconds,
+    });
+  }
+}

@@ -200,3 +200,41 @@ describe("rate limits on auth routes", () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 });
+
+describe("password guesses against one account", () => {
+  let guarded: TestServer;
+  beforeAll(async () => {
+    guarded = await startTestServer({
+      config: { rateLimitAuthPerMin: 0, rateLimitLoginPerAccount: 4, trustProxy: true },
+    });
+  });
+  afterAll(async () => {
+    await guarded?.close();
+  });
+
+  const login = (email: string, password: string, forwardedFor: string) =>
+    guarded.http.request<ErrorBody>("POST", "/api/auth/login", {
+      body: { email, password },
+      headers: { "x-forwarded-for": forwardedFor },
+    });
+
+  it("past RATE_LIMIT_LOGIN_PER_ACCOUNT in 15 minutes are 429 from every address, whatever the email's case; other accounts sign in", async () => {
+    const target = await registerUser(guarded);
+    const other = await registerUser(guarded);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) {
+      const email = i % 2 === 0 ? target.user.email : String(target.user.email).toUpperCase();
+      statuses.push((await login(email, `guess ${i} password`, `203.0.113.${i + 1}`)).status);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401]);
+    const blocked = await login(String(target.user.email), "guess 5 password", "198.51.100.77");
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe("RATE_LIMITED");
+    const retryAfter = Number(blocked.headers.get("retry-after"));
+    expect(retryAfter).toBeGreaterThan(60);
+    expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+    // Even the right password waits: the budget cannot tell the owner from a guesser that got lucky.
+    expect((await login(String(target.user.email), target.password, "198.51.100.78")).status).toBe(429);
+    expect((await login(String(other.user.email), other.password, "203.0.113.1")).status).toBe(200);
+  });
+});

@@ -44,6 +44,7 @@ const EnvSchema = z.object({
   REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(0).default(20),
   RATE_LIMIT_HOLDS_PER_MIN: z.coerce.number().int().min(0).default(30),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(0).default(10),
   HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
   HOLD_MAX_LIFETIME_SECONDS: z.coerce
     .number()
@@ -89,6 +90,8 @@ export interface Config {
   refreshTokenTtlDays: number;
   rateLimitAuthPerMin: number;
   rateLimitHoldsPerMin: number;
+  /** Password sign-ins per account per 15 minutes, from any address. */
+  rateLimitLoginPerAccount: number;
   holdTtlSeconds: number;
   holdMaxLifetimeSeconds: number;
   holdMaxSeats: number;
@@ -216,6 +219,7 @@ export function loadConfig(
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
       rateLimitHoldsPerMin: e.RATE_LIMIT_HOLDS_PER_MIN,
+      rateLimitLoginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
       holdTtlSeconds: e.HOLD_TTL_SECONDS,
       holdMaxLifetimeSeconds: e.HOLD_MAX_LIFETIME_SECONDS,
       holdMaxSeats: e.HOLD_MAX_SEATS,

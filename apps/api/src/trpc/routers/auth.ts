@@ -1,8 +1,17 @@
+import { createHash } from "node:crypto";
 import * as c from "@boxoffice/contracts";
 import { login, logout, refreshSession, register, requestOtp } from "@boxoffice/core";
-import { publicProcedure, rateLimit, router } from "../init.ts";
+import { countAgainst, publicProcedure, rateLimit, router } from "../init.ts";
 
 const authLimited = publicProcedure.use(rateLimit((ctx) => ctx.deps.config.rateLimitAuthPerMin));
+
+/**
+ * Password guesses against one account are bounded however many addresses send them (the per-address
+ * limit alone lets a botnet guess without end). Keyed by a hash, so no email address sits in Redis.
+ */
+const PASSWORD_WINDOW_MS = 15 * 60_000;
+const accountKey = (email: string) =>
+  `auth.login:account:${createHash("sha256").update(email.toLowerCase()).digest("base64url")}`;
 
 export const authRouter = router({
   register: authLimited
@@ -18,6 +27,17 @@ export const authRouter = router({
   login: authLimited
     .meta(c.login.meta)
     .input(c.login.input)
+    .use(async ({ ctx, input, next }) => {
+      if (input.email !== undefined) {
+        await countAgainst(
+          ctx,
+          accountKey(input.email),
+          ctx.deps.config.rateLimitLoginPerAccount,
+          PASSWORD_WINDOW_MS,
+        );
+      }
+      return next();
+    })
     .output(c.login.output)
     .mutation(async ({ ctx, input }) => {
       const session = await login(ctx.deps, input);
