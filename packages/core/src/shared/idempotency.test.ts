@@ -77,7 +77,7 @@ describe("Idempotency-Key", () => {
     expect(answer).toEqual({ run: "retry" });
   });
 
-  it("a first attempt refused (4xx) answers its retry with the same refusal, details included", async () => {
+  it("a first attempt refused (409, 410) answers its retry with the same refusal, details included", async () => {
     const key = randomUUID();
     let runs = 0;
     const refuse = async () => {
@@ -94,8 +94,14 @@ describe("Idempotency-Key", () => {
     expect(runs).toBe(1);
   });
 
-  it("a first attempt that failed for reasons outside the request (5xx, a bug, 429) lets its retry run", async () => {
-    for (const failure of [new AppError("UNAVAILABLE"), new Error("boom"), new AppError("RATE_LIMITED")]) {
+  it("any other failure (400, 429, 5xx, a bug) leaves no record: its retry runs", async () => {
+    const failures = [
+      new AppError("VALIDATION_FAILED"),
+      new AppError("RATE_LIMITED"),
+      new AppError("UNAVAILABLE"),
+      new Error("boom"),
+    ];
+    for (const failure of failures) {
       const key = randomUUID();
       await expect(
         idempotent(deps(), request(key), async () => {

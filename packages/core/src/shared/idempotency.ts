@@ -23,12 +23,12 @@ export interface IdempotencyRequest {
 
 /**
  * Runs `work` once per (user, scope, key): a retry with the same key gets the first answer, even while the
- * first is still running (it waits for it). The first answer is the work's result or its refusal (a 4xx
- * AppError such as SEATS_TAKEN, replayed with its details): a client that lost the answer to a network
- * drop learns what happened, rather than what would happen now. What says nothing about the request (a
- * 5xx, an outage, a bug, a 408 or 429) leaves no record, so its retry runs again; so does a retry of an
- * attempt that vanished mid-way (its process killed), once the attempt's lease (IDEMPOTENCY_LEASE_MS) has
- * run out. The same key with a different request is refused with 422.
+ * first is still running (it waits for it). The first answer is the work's result or its refusal (a 409
+ * or 410 such as SEATS_TAKEN, replayed with its details): a client that lost the answer to a network
+ * drop learns what happened, rather than what would happen now. Any other failure leaves no record, so
+ * its retry runs again; so does a retry of an attempt that vanished mid-way (its process killed), once
+ * the attempt's lease (IDEMPOTENCY_LEASE_MS) has run out. The same key with a different request is
+ * refused with 422.
  *
  * Taking over a lease means an attempt slower than the lease may finish after its retry ran the work too:
  * for a hold that is harmless (the second hold replaces the first, same user, same seats), and the answer
@@ -154,13 +154,17 @@ async function run<T>(
   return result;
 }
 
-/** A 4xx refusal answers the request as it was made; rate limits and timeouts say nothing about it. */
+/**
+ * A refusal that depends on what others were doing at that moment (409 seats taken, 410 hold lapsed) is
+ * the answer a retry must hear again. Any other 4xx is about the request itself and comes out the same
+ * when run again, so it is not written down; a 5xx, an outage or a bug says nothing about the request.
+ */
 function isFinalRefusal(err: unknown): err is AppError {
   if (!isAppError(err)) {
     return false;
   }
   const status = statusOf(err.code);
-  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return status === 409 || status === 410;
 }
 
 interface StoredRefusal {
