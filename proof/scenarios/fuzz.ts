@@ -51,11 +51,13 @@ const FULL: Budget = { perOperation: 250, trpcPerOperation: 40, deadlineMs: 30 *
 export const QUICK_SEED = 20_261_125;
 
 /**
- * The run's seed: PROOF_SEED (or FUZZ_SEED) when given, so a failing run can be replayed; the quick run
- * otherwise always uses QUICK_SEED, and a full run a fresh one, to explore.
+ * The run's seed: PROOF_SEED when given, so a failing run can be replayed; the quick run otherwise always
+ * uses QUICK_SEED, and a full run a fresh one, to explore.
  */
 export function fuzzSeed(quick = false): number {
-  const given = Number(process.env.PROOF_SEED ?? process.env.FUZZ_SEED);
+  // `PROOF_SEED=` (empty) means not given: Number("") would be seed 0.
+  const raw = process.env.PROOF_SEED?.trim();
+  const given = raw ? Number(raw) : Number.NaN;
   if (Number.isInteger(given)) {
     return given;
   }
