@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deleteRedisKeys } from "@boxoffice/testkit";
+import { childEnv } from "./lib/child-env.ts";
 import { Cluster } from "./lib/cluster.ts";
 import { isScenario, type Scenario, type ScenarioContext, type ScenarioResult } from "./lib/context.ts";
 import { createScenarioDatabase, DEFAULT_DATABASE_URL, type ScenarioDatabase } from "./lib/database.ts";
@@ -116,22 +117,6 @@ class Teardown {
 }
 
 let active: { teardown: Teardown; abort: AbortController } | undefined;
-
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // The processes get the scenario's own database, Redis and settings, never the caller's.
-    if (
-      value !== undefined &&
-      !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|NODE_ENV|PORT|JWT_|RATE_LIMIT_|HOLD_|PAYMENT_|RAZORPAY_|STRIPE_|LOG_LEVEL|SEED_DEMO_DATA)/.test(
-        key,
-      )
-    ) {
-      env[key] = value;
-    }
-  }
-  return env;
-}
 
 async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport> {
   const started = Date.now();

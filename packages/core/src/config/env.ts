@@ -70,6 +70,9 @@ const EnvSchema = z.object({
   STRIPE_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4020"),
 });
 
+/** Every variable the configuration reads: a launcher that sets a process's configuration strips these. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   env: "development" | "test" | "production";
   port: number;
