@@ -237,7 +237,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       mode: ctx.quick ? "quick" : "full",
       "requests sent": tally.requests,
       statuses: statusLine(tally.byStatus),
-      "5xx": tally.fiveXx,
+      "5xx among its own requests": tally.fiveXx,
       "operations in the OpenAPI document": ops.length,
       "operations covered": covered.size,
       "operations answered 2xx at least once": reachedSuccess,
