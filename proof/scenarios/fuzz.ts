@@ -106,7 +106,7 @@ function expectationProblem(planned: Planned, ex: Exchange): string | undefined 
       .filter(Boolean)
       .sort();
     if (allow.join(",") !== [...expect.allow].sort().join(",")) {
-      return `Allow says "${allow.join(", ")}", the document says ${expect.allow.join(", ")}`;
+      return `Allow says "${allow.join(", ")}", expected "${expect.allow.join(", ")}" (the document's methods, HEAD with GET)`;
     }
   }
   const op = planned.op;
