@@ -9,12 +9,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { deleteRedisKeys } from "@boxoffice/testkit";
+import { childEnv } from "./lib/child-env.ts";
 import { Cluster } from "./lib/cluster.ts";
 import { isScenario, type Scenario, type ScenarioContext, type ScenarioResult } from "./lib/context.ts";
 import { createScenarioDatabase, DEFAULT_DATABASE_URL, type ScenarioDatabase } from "./lib/database.ts";
 import { LoadClient } from "./lib/http.ts";
 import { checkInvariants, databaseFigures } from "./lib/invariants.ts";
-import { renderScenario, renderSummary, type ScenarioReport } from "./lib/report.ts";
+import { renderScenario, renderSummary, type ScenarioReport, STANDARD_FIGURES } from "./lib/report.ts";
 import { PrivatePostgres, PrivateRedis, type PrivateServices } from "./lib/services.ts";
 import { Setup } from "./lib/setup.ts";
 import { round } from "./lib/stats.ts";
@@ -117,22 +118,6 @@ class Teardown {
 
 let active: { teardown: Teardown; abort: AbortController } | undefined;
 
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    // The processes get the scenario's own database, Redis and settings, never the caller's.
-    if (
-      value !== undefined &&
-      !/^(DATABASE_URL|REDIS_URL|REDIS_PREFIX|NODE_ENV|PORT|JWT_|RATE_LIMIT_|HOLD_|PAYMENT_|RAZORPAY_|STRIPE_|LOG_LEVEL|SEED_DEMO_DATA)/.test(
-        key,
-      )
-    ) {
-      env[key] = value;
-    }
-  }
-  return env;
-}
-
 async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport> {
   const started = Date.now();
   const teardown = new Teardown();
@@ -145,6 +130,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
   };
   const problems: string[] = [];
   let figures: Record<string, number | string> = {};
+  /** 5xx statuses the scenario expects (503 while a dependency is down), with their counts: not in "5xx". */
+  let expected5xx: Array<[number, number]> = [];
   let cluster: Cluster | undefined;
   let http: LoadClient | undefined;
   let database: ScenarioDatabase | undefined;
@@ -259,23 +246,43 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       problems.push(...(await checkInvariants(database.pool)));
       const fromDb = await databaseFigures(database.pool);
       const expected = new Set(scenario.expected5xx ?? []);
-      const unexpected5xx = (statuses: Map<number, number>) =>
-        [...statuses].filter(([s]) => s >= 500 && !expected.has(s)).reduce((n, [, c]) => n + c, 0);
-      const server5xx = cluster ? unexpected5xx(cluster.statuses()) : 0;
-      const client5xx = http ? unexpected5xx(http.statuses) : 0;
-      const serverRequests = cluster ? [...cluster.statuses().values()].reduce((a, b) => a + b, 0) : 0;
-      const fiveXx = Math.max(server5xx, client5xx);
+      const serverStatuses = cluster?.statuses() ?? new Map<number, number>();
+      const clientStatuses = http?.statuses ?? new Map<number, number>();
+      // The API processes' logs and the proof's client each count the answers, and each can miss some (a
+      // process killed -9 loses its last log lines): each status counts as the larger of the two.
+      const count5xx = (wanted: (status: number) => boolean) => {
+        const statuses = new Set([...serverStatuses.keys(), ...clientStatuses.keys()]);
+        return [...statuses]
+          .filter((s) => s >= 500 && wanted(s))
+          .sort((a, b) => a - b)
+          .map((s): [number, number] => [s, Math.max(serverStatuses.get(s) ?? 0, clientStatuses.get(s) ?? 0)])
+          .filter(([, n]) => n > 0);
+      };
+      const unexpected = count5xx((s) => !expected.has(s));
+      expected5xx = count5xx((s) => expected.has(s));
+      const fiveXx = unexpected.reduce((n, [, c]) => n + c, 0);
       if (fiveXx > 0) {
-        const statuses = [...(cluster?.statuses() ?? new Map<number, number>())].filter(([s]) => s >= 500);
         problems.push(
-          `${fiveXx} answers with an unexpected 5xx (${statuses.map(([s, n]) => `${s}: ${n}`).join(", ")})`,
+          `${fiveXx} answers with an unexpected 5xx (${unexpected.map(([s, n]) => `${s}: ${n}`).join(", ")})`,
         );
       }
+      const serverRequests = [...serverStatuses.values()].reduce((a, b) => a + b, 0);
+      // The runner's columns are the same measure in every scenario, so a scenario's figure cannot
+      // replace one: it is reported under a name of its own, and a clash is the scenario's mistake.
+      const clashes = STANDARD_FIGURES.filter((key) => key in figures);
+      if (clashes.length > 0) {
+        problems.push(
+          `the scenario reported figures named like the runner's own columns (${clashes.join(", ")}): name them otherwise`,
+        );
+      }
+      const own = Object.fromEntries(
+        Object.entries(figures).filter(([key]) => !STANDARD_FIGURES.includes(key)),
+      );
       figures = {
         requests: http && http.requests > 0 ? http.requests : serverRequests,
         ...fromDb,
         "5xx": fiveXx,
-        ...figures,
+        ...own,
       };
     } catch (err) {
       problems.push(`checking the invariants failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -297,6 +304,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
     processes: `${scenario.processes.apis} API, ${scenario.processes.workers} worker${scenario.processes.workers === 1 ? "" : "s"}${scenario.services === "private" ? ", private PostgreSQL and Redis" : ""}`,
     seconds: round((Date.now() - started) / 1000, 1),
     figures,
+    expected5xx,
     problems,
     logDir: ok ? undefined : logDir,
   };

@@ -623,7 +623,10 @@ function routingExpectation(env: FuzzEnv, request: ProbeRequest): Pick<FuzzCase,
     return { expect: { statuses: [404], why: "no documented route fits this path" } };
   }
   if (!methods.includes(request.method)) {
-    return { expect: { statuses: [405], why: `the path exists (${methods.join(", ")})`, allow: methods } };
+    // Wherever GET is served HEAD is too (RFC 9110, 9.3.2) and Allow names it; an OpenAPI document lists
+    // GET only. So Allow must be exactly the document's methods, plus HEAD where GET is one of them.
+    const allow = methods.includes("GET") ? [...methods, "HEAD"] : methods;
+    return { expect: { statuses: [405], why: `the path exists (${methods.join(", ")})`, allow } };
   }
   return {};
 }

@@ -6,9 +6,27 @@ import type pg from "pg";
  */
 const INVARIANTS: Array<{ name: string; sql: string }> = [
   {
-    name: "a seat of a showtime is claimed twice",
-    sql: `SELECT showtime_id || ' ' || seat_id AS what FROM seat_claims
-          GROUP BY showtime_id, seat_id HAVING count(*) > 1`,
+    // Counting claims per (showtime_id, seat_id) could never find two: that pair is the table's key. What
+    // keeps a seat from being claimed twice is the key itself, so the check is that it is still there and
+    // enforced (a migration that dropped it, narrowed it to a partial index or widened it to more columns
+    // would let two claims of one seat in): a valid, non-partial unique index (the primary key, a unique
+    // constraint or a bare unique index) over exactly those two columns, both NOT NULL.
+    name: "seat_claims has no valid primary key or unique index over exactly (showtime_id, seat_id), so a seat could be claimed twice",
+    sql: `SELECT 'seat_claims: ' || coalesce((
+              SELECT string_agg(c.relname || CASE WHEN i.indisunique THEN ' unique' ELSE '' END
+                                || CASE WHEN i.indisvalid THEN '' ELSE ' invalid' END
+                                || CASE WHEN i.indpred IS NULL THEN '' ELSE ' partial' END, ', ')
+              FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+              WHERE i.indrelid = to_regclass('seat_claims')), 'no index') AS what
+          WHERE NOT EXISTS (
+            SELECT 1 FROM pg_index i
+            WHERE i.indrelid = to_regclass('seat_claims')
+              AND i.indisunique AND i.indisvalid AND i.indisready AND i.indislive
+              AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnkeyatts = 2
+              AND (SELECT array_agg(a.attname::text ORDER BY a.attname)
+                   FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+                   JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                   WHERE k.n <= i.indnkeyatts AND a.attnotnull) = ARRAY['seat_id', 'showtime_id'])`,
   },
   {
     name: "a seat of a showtime is sold twice (in two confirmed bookings)",

@@ -298,7 +298,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       "checks passed": `${passed} of ${checks}`,
       "requests sent": tally.requests,
       statuses: statusLine(tally.byStatus),
-      "5xx": tally.fiveXx,
+      "5xx among its own requests": tally.fiveXx,
       "4xx answers checked for database changes": tally.fourXxChecked,
       "changes put down to background work": tally.backgroundChanges,
       "duration s": Number(seconds.toFixed(1)),

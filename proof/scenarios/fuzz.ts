@@ -51,11 +51,13 @@ const FULL: Budget = { perOperation: 250, trpcPerOperation: 40, deadlineMs: 30 *
 export const QUICK_SEED = 20_261_125;
 
 /**
- * The run's seed: PROOF_SEED (or FUZZ_SEED) when given, so a failing run can be replayed; the quick run
- * otherwise always uses QUICK_SEED, and a full run a fresh one, to explore.
+ * The run's seed: PROOF_SEED when given, so a failing run can be replayed; the quick run otherwise always
+ * uses QUICK_SEED, and a full run a fresh one, to explore.
  */
 export function fuzzSeed(quick = false): number {
-  const given = Number(process.env.PROOF_SEED ?? process.env.FUZZ_SEED);
+  // `PROOF_SEED=` (empty) means not given: Number("") would be seed 0.
+  const raw = process.env.PROOF_SEED?.trim();
+  const given = raw ? Number(raw) : Number.NaN;
   if (Number.isInteger(given)) {
     return given;
   }
@@ -104,7 +106,7 @@ function expectationProblem(planned: Planned, ex: Exchange): string | undefined 
       .filter(Boolean)
       .sort();
     if (allow.join(",") !== [...expect.allow].sort().join(",")) {
-      return `Allow says "${allow.join(", ")}", the document says ${expect.allow.join(", ")}`;
+      return `Allow says "${allow.join(", ")}", expected "${expect.allow.join(", ")}" (the document's methods, HEAD with GET)`;
     }
   }
   const op = planned.op;
@@ -235,7 +237,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       mode: ctx.quick ? "quick" : "full",
       "requests sent": tally.requests,
       statuses: statusLine(tally.byStatus),
-      "5xx": tally.fiveXx,
+      "5xx among its own requests": tally.fiveXx,
       "operations in the OpenAPI document": ops.length,
       "operations covered": covered.size,
       "operations answered 2xx at least once": reachedSuccess,

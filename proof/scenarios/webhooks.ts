@@ -17,6 +17,14 @@ const SETTINGS = {
 
 type Kind = "on time" | "late, seats taken" | "late, seats free";
 
+/** How a run's orders split: most paid on time, some paid after their hold lapsed, a tenth never paid. */
+function split(orders: number) {
+  const late = Math.round(orders * 0.15);
+  const lateFree = Math.round(orders * 0.05);
+  const unpaid = Math.round(orders * 0.1);
+  return { late, lateFree, unpaid, onTime: orders - late - lateFree - unpaid, paid: orders - unpaid };
+}
+
 interface PaidOrder {
   kind: Kind;
   customer: Customer;
@@ -27,17 +35,19 @@ interface PaidOrder {
 }
 
 /**
- * The provider's side of payments, adversarially. Every paid order's webhook is delivered five times, all
- * of them shuffled together with the clients' confirmations (for half the orders) and with forgeries: a
- * tampered amount under the genuine signature, a signature for another body, one made with the wrong
- * secret, none at all, and "captured" events for orders nobody paid. Some orders are paid after their
- * hold lapsed: those whose seats someone else took by then must be refunded, the others booked.
- * Correctly signed `order.paid` companions and events without an id come along too.
+ * The provider's side of payments, adversarially. Of 200 orders (500 in the full run) nine in ten are paid;
+ * every paid order's webhook is delivered five times, all of them shuffled together with the clients'
+ * confirmations (for about half the paid orders) and with forgeries: a tampered amount under the genuine
+ * signature (under an event id of its own, and replayed under the genuine one), a signature for another
+ * body, one made with the wrong secret, none at all, and "captured" events for the orders nobody paid.
+ * Every forgery must be refused, and nothing of one written: no forged event id or payment id may reach
+ * the database. Some orders are paid after their hold lapsed: those whose seats someone else took by then
+ * must be refunded, the others booked. Correctly signed `order.paid` companions and events without an id
+ * come along too.
  */
 export const webhooks: Scenario = {
   name: "webhooks",
-  summary:
-    "200 orders' webhooks replayed 5 times, shuffled with confirmations and forgeries; late ones refunded",
+  summary: `${SETTINGS.quick.orders} orders (${SETTINGS.full.orders} in the full run), ${split(SETTINGS.quick.orders).paid} (${split(SETTINGS.full.orders).paid}) of them paid: each payment's webhook delivered ${SETTINGS.quick.replays} times, shuffled with confirmations and forgeries; late ones refunded`,
   processes: { apis: 2, workers: 1 },
   budgetMs: { quick: 90_000, full: 240_000 },
   env: { HOLD_TTL_SECONDS: String(HOLD_TTL_S) },
@@ -46,12 +56,8 @@ export const webhooks: Scenario = {
     const random = rng(60_607);
     const dev = devPaymentProvider(ctx.secrets.jwtRefreshSecret);
     const showtime = await ctx.setup.showtime(plainLayout(settings.rows, settings.seatsPerRow));
-    const counts = {
-      late: Math.round(settings.orders * 0.15),
-      lateFree: Math.round(settings.orders * 0.05),
-      unpaid: Math.round(settings.orders * 0.1),
-    };
-    const onTime = settings.orders - counts.late - counts.lateFree - counts.unpaid;
+    const counts = split(settings.orders);
+    const onTime = counts.onTime;
     const users = await ctx.setup.users(settings.orders + counts.late);
     const snatchers = users.splice(settings.orders);
     const tally = new Tally();
@@ -188,20 +194,34 @@ export const webhooks: Scenario = {
       }
     }
     const forgeries: SignedWebhook[] = [];
+    // Event and payment ids no genuine delivery carries: had any forgery been taken, its id would be in
+    // webhook_events (every accepted event is recorded by id before it is handled) or in payments.
+    const forgedEventIds: string[] = [];
+    const forgedPaymentIds: string[] = [];
+    const forgedEventId = () => {
+      const id = `evt_forged_${randomBytes(6).toString("hex")}`;
+      forgedEventIds.push(id);
+      return id;
+    };
     for (const o of paidOrders.filter(() => random() < 0.25)) {
       const { body, headers } = o.paid.webhook;
       const cheaper = body.replace(
         /"amount":(\d+)/,
         (_m, a: string) => `"amount":${Math.max(1, Number(a) - 100)}`,
       );
+      forgeries.push({ body: cheaper, headers: { ...headers, "x-razorpay-event-id": forgedEventId() } });
+      // The same, replayed under the genuine event id: the signature is checked before the id is looked
+      // up, so this is a 400 too, not "already seen" (its id is genuine, so only its answer is checked).
       forgeries.push({ body: cheaper, headers });
-      forgeries.push(signed(dev.sign(`${body} `), body, headers["x-razorpay-event-id"] ?? "evt_x"));
-      forgeries.push(signed(wrongSecret(body), body, `evt_forged_${randomBytes(6).toString("hex")}`));
+      forgeries.push(signed(dev.sign(`${body} `), body, forgedEventId()));
+      forgeries.push(signed(wrongSecret(body), body, forgedEventId()));
       const { "x-razorpay-signature": _sig, ...unsigned } = headers;
-      forgeries.push({ body, headers: unsigned });
+      forgeries.push({ body, headers: { ...unsigned, "x-razorpay-event-id": forgedEventId() } });
     }
     for (const u of unpaid) {
       // "Captured" for an order nobody paid, signed with a guessed secret.
+      const forgedPaymentId = `dev_pay_forged${randomBytes(5).toString("hex")}.${u.amount}.INR`;
+      forgedPaymentIds.push(forgedPaymentId);
       const body = JSON.stringify({
         entity: "event",
         event: "payment.captured",
@@ -209,7 +229,7 @@ export const webhooks: Scenario = {
         payload: {
           payment: {
             entity: {
-              id: `dev_pay_forged${randomBytes(5).toString("hex")}.${u.amount}.INR`,
+              id: forgedPaymentId,
               entity: "payment",
               amount: u.amount,
               currency: "INR",
@@ -219,7 +239,7 @@ export const webhooks: Scenario = {
           },
         },
       });
-      forgeries.push(signed(wrongSecret(body), body, `evt_forged_${randomBytes(6).toString("hex")}`));
+      forgeries.push(signed(wrongSecret(body), body, forgedEventId()));
     }
     let forgedRefused = 0;
     for (const forged of forgeries) {
@@ -286,6 +306,20 @@ export const webhooks: Scenario = {
         `${forgeries.length - forgedRefused} of ${forgeries.length} forged webhooks were not refused`,
       );
     }
+    // Refused is not enough: nothing of a forgery may have been written, whatever it was answered.
+    const { rows: written } = await ctx.db.query<{ events: number; payments: number }>(
+      `SELECT (SELECT count(*)::int FROM webhook_events
+               WHERE event_id = ANY($1::text[])
+                  OR payload -> 'payment' ->> 'providerPaymentId' = ANY($2::text[])) AS events,
+              (SELECT count(*)::int FROM payments WHERE provider_payment_id = ANY($2::text[])) AS payments`,
+      [forgedEventIds, forgedPaymentIds],
+    );
+    const forgedWritten = (written[0]?.events ?? 0) + (written[0]?.payments ?? 0);
+    if (forgedWritten > 0) {
+      problems.push(
+        `forged webhooks were written to the database: ${written[0]?.events ?? 0} webhook_events rows and ${written[0]?.payments ?? 0} payments carry a forged event or payment id`,
+      );
+    }
     problems.push(...tally.problems());
     const paid = await checkPaidOrders(
       ctx.db,
@@ -297,11 +331,14 @@ export const webhooks: Scenario = {
     const count = (kind: Kind) => paidOrders.filter((o) => o.kind === kind).length;
     return {
       figures: {
+        orders: settings.orders,
         "paid orders": paidOrders.length,
+        "never paid": unpaid.length,
         "on time / late taken / late free": `${count("on time")} / ${count("late, seats taken")} / ${count("late, seats free")}`,
         "webhook deliveries": courier.deliveries - forgeries.length,
         "first heard by webhook / confirmation": `${firsts.filter((f) => f === "webhook").length} / ${firsts.filter((f) => f === "confirmation").length}`,
         "forged refused": `${forgedRefused} / ${forgeries.length}`,
+        "forged ids in the database": `${forgedWritten} of ${forgedEventIds.length + forgedPaymentIds.length}`,
         "payments booked": paid.booked,
         "payments refunded": paid.refunded,
         "storm s": round(stormSeconds, 1),

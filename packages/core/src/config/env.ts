@@ -74,6 +74,9 @@ const EnvSchema = z.object({
   ),
 });
 
+/** Every variable the configuration reads: a launcher that sets a process's configuration strips these. */
+export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
+
 export interface Config {
   env: "development" | "test" | "production";
   port: number;
