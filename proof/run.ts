@@ -177,6 +177,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       // All load comes from one address: the limits would measure the proof, not the system.
       RATE_LIMIT_HOLDS_PER_MIN: "0",
       RATE_LIMIT_AUTH_PER_MIN: "0",
+      RATE_LIMIT_LOGIN_PER_ACCOUNT: "0",
       HOLD_MAX_SEATS: "10",
       LOG_LEVEL: "info",
       SHUTDOWN_TIMEOUT_MS: "5000",
