@@ -63,6 +63,8 @@ export function parseBlockbusterArgs(argv: string[]): BlockbusterOptions | "help
       case "--help":
       case "-h":
         return "help";
+      // `pnpm bench:blockbuster -- --quick` hands the separator through to the script.
+      case "--":
       case "--quick":
         break;
       case "--users":
