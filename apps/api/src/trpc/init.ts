@@ -127,20 +127,19 @@ export function rateLimit(limitOf: (ctx: TrpcContext) => number, options: { perU
   });
 }
 
-/** Counts one request against a budget of `limit` per `windowMs` under `key`; past it, 429 with Retry-After. 0 is off. */
+/**
+ * Counts one request against a budget of `limit` per `windowMs` under `key`, whatever its address or
+ * user; past it, 429 with Retry-After and `message`. A limit of 0 turns the check off.
+ */
 export async function countAgainst(
   ctx: TrpcContext,
-  key: string,
-  limit: number,
-  windowMs: number,
+  budget: { key: string; limit: number; windowMs: number; message: string },
 ): Promise<void> {
-  if (limit <= 0) {
+  if (budget.limit <= 0) {
     return;
   }
-  const verdict = await ctx.deps.rateLimiter.hit(key, limit, windowMs);
+  const verdict = await ctx.deps.rateLimiter.hit(budget.key, budget.limit, budget.windowMs);
   if (!verdict.allowed) {
-    throw new AppError("RATE_LIMITED", "Too many sign-in attempts for this account: try again later", {
-      retryAfterSeconds: verdict.retryAfterSeconds,
-    });
+    throw new AppError("RATE_LIMITED", budget.message, { retryAfterSeconds: verdict.retryAfterSeconds });
   }
 }

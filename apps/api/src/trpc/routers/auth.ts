@@ -29,12 +29,12 @@ export const authRouter = router({
     .input(c.login.input)
     .use(async ({ ctx, input, next }) => {
       if (input.email !== undefined) {
-        await countAgainst(
-          ctx,
-          accountKey(input.email),
-          ctx.deps.config.rateLimitLoginPerAccount,
-          PASSWORD_WINDOW_MS,
-        );
+        await countAgainst(ctx, {
+          key: accountKey(input.email),
+          limit: ctx.deps.config.rateLimitLoginPerAccount,
+          windowMs: PASSWORD_WINDOW_MS,
+          message: "Too many sign-in attempts for this account: try again later",
+        });
       }
       return next();
     })
