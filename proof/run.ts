@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { deleteRedisKeys } from "@boxoffice/testkit";
+import { deleteRedisKeys, PrivateRedis } from "@boxoffice/testkit";
 import { childEnv } from "./lib/child-env.ts";
 import { Cluster } from "./lib/cluster.ts";
 import { isScenario, type Scenario, type ScenarioContext, type ScenarioResult } from "./lib/context.ts";
@@ -16,7 +16,7 @@ import { createScenarioDatabase, DEFAULT_DATABASE_URL, type ScenarioDatabase } f
 import { LoadClient } from "./lib/http.ts";
 import { checkInvariants, databaseFigures } from "./lib/invariants.ts";
 import { renderScenario, renderSummary, type ScenarioReport, STANDARD_FIGURES } from "./lib/report.ts";
-import { PrivatePostgres, PrivateRedis, type PrivateServices } from "./lib/services.ts";
+import { PrivatePostgres, type PrivateServices } from "./lib/services.ts";
 import { Setup } from "./lib/setup.ts";
 import { round } from "./lib/stats.ts";
 

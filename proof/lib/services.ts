@@ -1,103 +1,11 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { sleep } from "./stats.ts";
+import { freePort, type PrivateRedis } from "@boxoffice/testkit";
 
 const run = promisify(execFile);
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** Whether a Redis on `port` answers PING. */
-function redisAnswers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (data) => done(data.toString().startsWith("+PONG")));
-  });
-}
-
-/**
- * A redis-server of the scenario's own, started with the machine's flags (nothing kept on disk) on a free
- * port, so stopping it stops nobody else's Redis. `stop` then `start` is a Redis restart: it comes back
- * empty, as the machine's Redis does.
- */
-export class PrivateRedis {
-  private child: ChildProcess | undefined;
-  private exited: Promise<void> | undefined;
-
-  private constructor(readonly port: number) {}
-
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
-    await redis.start();
-    return redis;
-  }
-
-  get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
-  }
-
-  get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
-  }
-
-  async start(): Promise<void> {
-    const child = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(this.port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--daemonize",
-        "no",
-      ],
-      { stdio: "ignore" },
-    );
-    this.child = child;
-    this.exited = new Promise((resolve) => child.once("exit", () => resolve()));
-    for (let i = 0; i < 100; i++) {
-      if (await redisAnswers(this.port)) {
-        return;
-      }
-      if (!this.running) {
-        throw new Error(`redis-server on port ${this.port} exited at start`);
-      }
-      await sleep(100);
-    }
-    throw new Error(`redis-server on port ${this.port} did not answer within 10 s`);
-  }
-
-  /** Stops it by pid (SIGTERM: redis-server exits at once, keeping nothing). */
-  async stop(): Promise<void> {
-    if (this.running && this.child?.pid) {
-      process.kill(this.child.pid, "SIGTERM");
-      await this.exited;
-    }
-  }
-}
 
 function postgresBinDir(): string {
   const root = "/usr/lib/postgresql";

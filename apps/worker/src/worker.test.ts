@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
 import {
   buildPaymentProviders,
   createLogger,
@@ -9,75 +7,27 @@ import {
 } from "@boxoffice/core";
 import type { DbHandle } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
+import { hasRedisServer, PrivateRedis } from "@boxoffice/testkit";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "./worker.ts";
 
-const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/** A redis-server of this test's own, started as the machine starts its Redis: nothing kept on disk. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    "redis-server",
-    ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"],
-    { stdio: "ignore" },
-  );
-  const probe = new Redis(port, "127.0.0.1", {
-    lazyConnect: true,
-    maxRetriesPerRequest: 1,
-    retryStrategy: () => 100,
-  });
-  probe.on("error", () => {});
-  for (let i = 0; i < 50; i++) {
-    try {
-      if (probe.status !== "ready") {
-        await probe.connect();
-      }
-      await probe.ping();
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  probe.disconnect();
-  return child;
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
-}
-
 describe.runIf(hasRedisServer)("the worker when its Redis restarts", () => {
-  let port: number;
-  let redis: ChildProcess;
+  let redis: PrivateRedis;
   let handle: DbHandle;
 
   beforeAll(async () => {
-    port = await freePort();
-    redis = await startRedis(port);
+    redis = await PrivateRedis.start();
     handle = await createTestDb();
   });
   afterAll(async () => {
-    if (redis && redis.exitCode === null) {
-      await stopRedis(redis);
-    }
+    await redis?.stop("SIGKILL");
     await handle?.close();
   });
 
   it("schedules its periodic sweep and refund sending again, since Redis came back without them", async () => {
-    const connection = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: null });
+    const connection = new Redis(redis.port, "127.0.0.1", { maxRetriesPerRequest: null });
     connection.on("error", () => {});
     const worker = await startWorker({
       connection,
@@ -90,7 +40,7 @@ describe.runIf(hasRedisServer)("the worker when its Redis restarts", () => {
         "s".repeat(40),
       ).providers,
     });
-    const inspector = new Redis(port, "127.0.0.1", { maxRetriesPerRequest: 1 });
+    const inspector = new Redis(redis.port, "127.0.0.1", { maxRetriesPerRequest: 1 });
     inspector.on("error", () => {});
     const holds = new Queue(HOLDS_QUEUE, { connection: inspector, prefix: "test-worker:bull" });
     const payments = new Queue(PAYMENTS_QUEUE, { connection: inspector, prefix: "test-worker:bull" });
@@ -124,8 +74,8 @@ describe.runIf(hasRedisServer)("the worker when its Redis restarts", () => {
         backoff: { type: "exponential", delay: 1000 },
       });
       // The machine's Redis keeps nothing on disk: a restart brings it back empty.
-      await stopRedis(redis);
-      redis = await startRedis(port);
+      await redis.stop("SIGKILL");
+      await redis.start();
       expect(await eventually(scheduled, 15_000)).toBe(true);
     } finally {
       await holds.close();

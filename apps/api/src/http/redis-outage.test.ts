@@ -1,38 +1,16 @@
-import { spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
+import { hasRedisServer, PrivateRedis } from "@boxoffice/testkit";
 import { describe, expect, it } from "vitest";
 import { registerUser, startTestServer } from "../test/harness.ts";
 
-const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 describe.runIf(process.env.REDIS_URL && hasRedisServer)("when Redis goes away", () => {
   it("sign-in still answers at once (the limiter lets requests through) and shutdown still finishes", async () => {
-    const port = await freePort();
-    const redis = spawn(
-      "redis-server",
-      ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-      {
-        stdio: "ignore",
-      },
-    );
-    const exited = new Promise((resolve) => redis.once("exit", resolve));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const redis = await PrivateRedis.start();
     const server = await startTestServer({
-      config: { redisUrl: `redis://127.0.0.1:${port}`, rateLimitAuthPerMin: 5, shutdownTimeoutMs: 1000 },
+      config: { redisUrl: redis.url, rateLimitAuthPerMin: 5, shutdownTimeoutMs: 1000 },
     });
     try {
       const account = await registerUser(server);
-      redis.kill("SIGKILL");
-      await exited;
+      await redis.stop("SIGKILL");
       const started = Date.now();
       const login = await server.http.post("/api/auth/login", {
         email: account.user.email,
@@ -47,6 +25,7 @@ describe.runIf(process.env.REDIS_URL && hasRedisServer)("when Redis goes away", 
       const closing = Date.now();
       await server.close();
       expect(Date.now() - closing).toBeLessThan(5000);
+      await redis.stop();
     }
   });
 });
