@@ -32,7 +32,7 @@ Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test)
   --server-log=LEVEL   API log level (default info, as in production)
   --help`;
 
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
 export function positiveInt(name: string, value: string, max: number): number {
   const n = Number(value);
@@ -40,6 +40,35 @@ export function positiveInt(name: string, value: string, max: number): number {
     throw new Error(`--${name} must be a whole number from 1 to ${max}, not "${value}"`);
   }
   return n;
+}
+
+/**
+ * The flags every bench takes: --help, the `--` pnpm hands through (`pnpm bench:holds -- --quick`),
+ * --pool and --server-log. Returns "help", whether it took `flag`, or throws naming a bad value.
+ */
+export function readCommonFlag(
+  flag: string,
+  value: string,
+  options: { poolSize: number; serverLogLevel: string },
+): "help" | boolean {
+  switch (flag) {
+    case "--help":
+    case "-h":
+      return "help";
+    case "--":
+      return true;
+    case "--pool":
+      options.poolSize = positiveInt("pool", value, 200);
+      return true;
+    case "--server-log":
+      if (!LOG_LEVELS.includes(value)) {
+        throw new Error(`--server-log must be one of ${LOG_LEVELS.join(", ")}`);
+      }
+      options.serverLogLevel = value;
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** Reads the command line; throws with a message naming the bad option. */
@@ -59,12 +88,6 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
   for (const arg of argv) {
     const [flag, value = ""] = arg.split("=", 2) as [string, string?];
     switch (flag) {
-      case "--help":
-      case "-h":
-        return "help";
-      // `pnpm bench:holds -- --quick` hands the separator through to the script.
-      case "--":
-        break;
       case "--quick":
         quick = true;
         break;
@@ -80,20 +103,18 @@ export function parseArgs(argv: string[]): BenchOptions | "help" {
       case "--showtimes":
         options.showtimes = positiveInt("showtimes", value, 500);
         break;
-      case "--pool":
-        options.poolSize = positiveInt("pool", value, 200);
-        break;
       case "--api-processes":
         options.apiProcesses = positiveInt("api-processes", value, 16);
         break;
-      case "--server-log":
-        if (!LOG_LEVELS.includes(value)) {
-          throw new Error(`--server-log must be one of ${LOG_LEVELS.join(", ")}`);
+      default: {
+        const common = readCommonFlag(flag, value, options);
+        if (common === "help") {
+          return "help";
         }
-        options.serverLogLevel = value;
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+        if (!common) {
+          throw new Error(`unknown option ${arg}\n\n${USAGE}`);
+        }
+      }
     }
   }
   if (quick) {

@@ -1,4 +1,4 @@
-import { LOG_LEVELS, positiveInt } from "./args.ts";
+import { positiveInt, readCommonFlag } from "./args.ts";
 
 export interface BlockbusterOptions {
   /** The crowd: users racing for each showtime, the same users on both sides. */
@@ -60,11 +60,6 @@ export function parseBlockbusterArgs(argv: string[]): BlockbusterOptions | "help
   for (const arg of argv) {
     const [flag, value = ""] = arg.split("=", 2) as [string, string?];
     switch (flag) {
-      case "--help":
-      case "-h":
-        return "help";
-      // `pnpm bench:blockbuster -- --quick` hands the separator through to the script.
-      case "--":
       case "--quick":
         break;
       case "--users":
@@ -88,17 +83,15 @@ export function parseBlockbusterArgs(argv: string[]): BlockbusterOptions | "help
           throw new Error(`--seats must be a multiple of 25 (rows of 25 seats), not ${value}`);
         }
         break;
-      case "--pool":
-        options.poolSize = positiveInt("pool", value, 200);
-        break;
-      case "--server-log":
-        if (!LOG_LEVELS.includes(value)) {
-          throw new Error(`--server-log must be one of ${LOG_LEVELS.join(", ")}`);
+      default: {
+        const common = readCommonFlag(flag, value, options);
+        if (common === "help") {
+          return "help";
         }
-        options.serverLogLevel = value;
-        break;
-      default:
-        throw new Error(`unknown option ${arg}\n\n${BLOCKBUSTER_USAGE}`);
+        if (!common) {
+          throw new Error(`unknown option ${arg}\n\n${BLOCKBUSTER_USAGE}`);
+        }
+      }
     }
   }
   return options;
