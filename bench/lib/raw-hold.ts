@@ -1,4 +1,9 @@
-import { HOLD_STATEMENTS } from "../../packages/core/src/seating/hold-statements.ts";
+import {
+  claimSeatsParams,
+  HOLD_STATEMENTS,
+  insertHoldParams,
+  type NewHold,
+} from "../../packages/core/src/seating/hold-statements.ts";
 import type { Statement } from "../../packages/db/src/index.ts";
 import type { Outcome } from "./load.ts";
 import type { Pool, PoolClient, QueryResultRow } from "./pg.ts";
@@ -90,40 +95,31 @@ async function holdInTransaction(
   }
   const seatIds = [...requested].sort();
   const prices = Object.fromEntries(seatIds.map((id) => [id, showtime.base_price]));
-  const total = Object.values(prices).reduce((a, b) => a + b, 0);
   const expiresAt = new Date(now.getTime() + settings.holdTtlSeconds * 1000);
   const maxExpiresAt = new Date(now.getTime() + settings.holdMaxLifetimeSeconds * 1000);
 
   const previous = (
     await send<{ id: string }>(client, replacePrevious, [now.toISOString(), userId, showtime.id])
   ).rows[0];
-  const hold = (
-    await send<{ id: string }>(client, insertHold, [
-      showtime.id,
-      userId,
-      seatIds,
-      JSON.stringify(prices),
-      total,
-      showtime.currency,
-      expiresAt.toISOString(),
-      maxExpiresAt.toISOString(),
-      now.toISOString(),
-    ])
-  ).rows[0];
+  const newHold: NewHold = {
+    showtimeId: showtime.id,
+    userId,
+    seatIds,
+    prices,
+    currency: showtime.currency,
+    now,
+    expiresAt,
+    maxExpiresAt,
+  };
+  const hold = (await send<{ id: string }>(client, insertHold, insertHoldParams(newHold))).rows[0];
   if (!hold) {
     throw new Error("insert returned no row");
   }
-  const claimed = await send<{ seat_id: string }>(client, claimSeats, [
-    showtime.id,
-    hold.id,
-    userId,
-    expiresAt.toISOString(),
-    now.toISOString(),
-    seatIds,
-    seatIds.map((id) => prices[id] ?? 0),
-    now.toISOString(),
-    previous?.id ?? null,
-  ]);
+  const claimed = await send<{ seat_id: string }>(
+    client,
+    claimSeats,
+    claimSeatsParams(newHold, hold.id, previous?.id ?? null),
+  );
   const got = new Set(claimed.rows.map((row) => row.seat_id));
   const taken = seatIds.filter((id) => !got.has(id));
   if (taken.length > 0) {

@@ -4,7 +4,13 @@ import { AppError } from "../shared/errors.ts";
 import { bestAvailable } from "./best-available.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
-import { HOLD_STATEMENTS, type InsertedHoldRow } from "./hold-statements.ts";
+import {
+  claimSeatsParams,
+  HOLD_STATEMENTS,
+  type InsertedHoldRow,
+  insertHoldParams,
+  type NewHold,
+} from "./hold-statements.ts";
 import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
@@ -92,7 +98,16 @@ async function claimSeats(
   const prices = Object.fromEntries(
     seatIds.map((id) => [id, priceOf(showtime, showtime.plan.byId.get(id)?.type ?? "standard")]),
   );
-  const total = Object.values(prices).reduce((a, b) => a + b, 0);
+  const newHold: NewHold = {
+    showtimeId: showtime.id,
+    userId,
+    seatIds,
+    prices,
+    currency: showtime.currency,
+    now,
+    expiresAt,
+    maxExpiresAt,
+  };
 
   // Few statements while the showtime lock is held: it bounds how many holds one showtime takes a second.
   const [previous] = await runStatement<{ id: string }>(tx, HOLD_STATEMENTS.replacePrevious, [
@@ -100,32 +115,20 @@ async function claimSeats(
     userId,
     showtime.id,
   ]);
-  const [row] = await runStatement<InsertedHoldRow>(tx, HOLD_STATEMENTS.insertHold, [
-    showtime.id,
-    userId,
-    seatIds,
-    JSON.stringify(prices),
-    total,
-    showtime.currency,
-    expiresAt.toISOString(),
-    maxExpiresAt.toISOString(),
-    now.toISOString(),
-  ]);
+  const [row] = await runStatement<InsertedHoldRow>(
+    tx,
+    HOLD_STATEMENTS.insertHold,
+    insertHoldParams(newHold),
+  );
   if (!row) {
     throw new Error("insert returned no row");
   }
   const hold = holdRow(row);
-  const claimedRows = await runStatement<{ seat_id: string }>(tx, HOLD_STATEMENTS.claimSeats, [
-    showtime.id,
-    hold.id,
-    userId,
-    expiresAt.toISOString(),
-    now.toISOString(),
-    seatIds,
-    seatIds.map((id) => prices[id] ?? 0),
-    now.toISOString(),
-    previous?.id ?? null,
-  ]);
+  const claimedRows = await runStatement<{ seat_id: string }>(
+    tx,
+    HOLD_STATEMENTS.claimSeats,
+    claimSeatsParams(newHold, hold.id, previous?.id ?? null),
+  );
   const claimed = new Set(claimedRows.map((claim) => claim.seat_id));
   const taken = seatIds.filter((id) => !claimed.has(id));
   if (taken.length > 0) {

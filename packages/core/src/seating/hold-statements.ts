@@ -50,6 +50,48 @@ export const HOLD_STATEMENTS = {
   },
 } satisfies Record<string, Statement>;
 
+/** A hold about to be written: insertHold's and claimSeats' parameters come from it, in their order. */
+export interface NewHold {
+  showtimeId: string;
+  userId: string;
+  /** Sorted, so concurrent holds take their seats' rows in one order. */
+  seatIds: string[];
+  prices: Record<string, number>;
+  currency: string;
+  now: Date;
+  expiresAt: Date;
+  maxExpiresAt: Date;
+}
+
+export function insertHoldParams(h: NewHold): unknown[] {
+  const total = Object.values(h.prices).reduce((a, b) => a + b, 0);
+  return [
+    h.showtimeId,
+    h.userId,
+    h.seatIds,
+    JSON.stringify(h.prices),
+    total,
+    h.currency,
+    h.expiresAt.toISOString(),
+    h.maxExpiresAt.toISOString(),
+    h.now.toISOString(),
+  ];
+}
+
+export function claimSeatsParams(h: NewHold, holdId: string, previousHoldId: string | null): unknown[] {
+  return [
+    h.showtimeId,
+    holdId,
+    h.userId,
+    h.expiresAt.toISOString(),
+    h.now.toISOString(),
+    h.seatIds,
+    h.seatIds.map((id) => h.prices[id] ?? 0),
+    h.now.toISOString(),
+    previousHoldId,
+  ];
+}
+
 /** A showtime row as lockAndBump returns it. */
 export interface LockedShowtimeRow {
   id: string;
