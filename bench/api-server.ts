@@ -10,7 +10,7 @@ import { buildDeps } from "../apps/api/src/deps.ts";
 import { type RunningServer, startServer } from "../apps/api/src/server.ts";
 import { createLogger, loadConfig } from "../packages/core/src/index.ts";
 import { createDb } from "../packages/db/src/index.ts";
-import type { FromServer, ToServer } from "./lib/ipc.ts";
+import { answerBench, tellBench } from "./lib/ipc.ts";
 
 function required(name: string): string {
   const value = process.env[name];
@@ -18,10 +18,6 @@ function required(name: string): string {
     throw new Error(`${name} is not set: this process is started by bench/holds.ts or bench/blockbuster.ts`);
   }
   return value;
-}
-
-function send(message: FromServer): void {
-  process.send?.(message);
 }
 
 async function start(): Promise<RunningServer> {
@@ -67,21 +63,12 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-process.on("message", (message: ToServer) => {
-  if (message.type === "cpu") {
-    const usage = process.cpuUsage();
-    send({ type: "cpu", id: message.id, micros: usage.user + usage.system });
-  } else if (message.type === "stop") {
-    void stop();
-  }
-});
-// If the bench dies, so does this process: no orphan server holding connections to the schema.
-process.on("disconnect", () => void stop());
+answerBench(stop);
 
 try {
   server = await start();
-  send({ type: "ready", url: server.url });
+  tellBench({ type: "ready", url: server.url });
 } catch (err) {
-  send({ type: "failed", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  tellBench({ type: "failed", message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 }

@@ -13,7 +13,7 @@
  */
 import http from "node:http";
 import { createTokenService, systemClock } from "../packages/core/src/index.ts";
-import type { FromServer, ToServer } from "./lib/ipc.ts";
+import { answerBench, tellBench } from "./lib/ipc.ts";
 import { openPool } from "./lib/pg.ts";
 
 /** The API's default hold lifetime, so a seed hold lasts as long as a boxoffice one. */
@@ -173,10 +173,6 @@ const server = http.createServer((req, res) => {
     });
 });
 
-function send(message: FromServer): void {
-  process.send?.(message);
-}
-
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) {
@@ -189,23 +185,14 @@ async function stop(): Promise<void> {
   process.exit(0);
 }
 
-process.on("message", (message: ToServer) => {
-  if (message.type === "cpu") {
-    const usage = process.cpuUsage();
-    send({ type: "cpu", id: message.id, micros: usage.user + usage.system });
-  } else if (message.type === "stop") {
-    void stop();
-  }
-});
-// If the bench dies, so does this process: no orphan server holding connections to the schema.
-process.on("disconnect", () => void stop());
+answerBench(stop);
 
 server.once("error", (err) => {
-  send({ type: "failed", message: err.stack ?? err.message });
+  tellBench({ type: "failed", message: err.stack ?? err.message });
   process.exit(1);
 });
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
-  send({ type: "ready", url: `http://127.0.0.1:${port}` });
+  tellBench({ type: "ready", url: `http://127.0.0.1:${port}` });
 });
