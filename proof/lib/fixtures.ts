@@ -355,8 +355,9 @@ export class WorldBuilder {
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
 /**
- * An HS256 access token as the API would sign one (issuer, audience, `sub`, `roles`), to make the tokens
- * a client should never get through: expired ones, ones signed with another key.
+ * An HS256 access token as the API would sign one (issuer, audience, `sub`, `roles`, token version 0,
+ * a session id), to make the tokens a client should never get through: expired ones, ones signed with
+ * another key. Each has every claim, so each is refused for the one reason its label gives.
  */
 export function signAccessToken(
   secret: string,
@@ -368,6 +369,8 @@ export function signAccessToken(
   const payload = b64url(
     JSON.stringify({
       roles: claims.roles,
+      ver: 0,
+      sid: randomUUID(),
       sub: claims.sub,
       iss: "boxoffice",
       aud: "boxoffice-api",
