@@ -58,6 +58,19 @@ const DELETE_OLD: Statement = {
   text: "DELETE FROM token_revocations WHERE revoked_at < now() - $1::float8 * interval '1 second'",
 };
 
+/**
+ * The read's answer, or a rejection once `ms` have passed: a query stuck on a dead connection must not
+ * hold up the reads after it (they would never run again, and every token would be refused as stale).
+ */
+function answerWithin<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 interface ReadRow {
   polled_ms: number;
   user_id: string | null;
@@ -82,7 +95,7 @@ export function watchRevocations(
   const versions = new Map<string, { version: number; at: number }>();
   /** Database time of the last successful read: the next one looks from a little before it. */
   let cursor: number | undefined;
-  /** process time (performance.now) of the last successful read */
+  /** When (performance.now) the newest successful read started: its answer is at least that fresh. */
   let readAt: number | undefined;
   let lastDelete = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | undefined;
@@ -116,8 +129,12 @@ export function watchRevocations(
   };
 
   const read = async () => {
+    const startedAt = performance.now();
     const since = cursor === undefined ? null : cursor - COMMIT_LAG_MS;
-    const rows = await runStatement<ReadRow>(deps.db, READ, [since, options.horizonSeconds]);
+    const rows = await answerWithin(
+      runStatement<ReadRow>(deps.db, READ, [since, options.horizonSeconds]),
+      options.staleAfterMs / 2,
+    );
     const polledMs = Number(rows[0]?.polled_ms ?? Date.now());
     for (const row of rows) {
       if (row.user_id) {
@@ -132,7 +149,8 @@ export function watchRevocations(
       }
     }
     cursor = polledMs;
-    readAt = performance.now();
+    // What it read was the state when it started, not when its answer arrived.
+    readAt = startedAt;
     forgetBefore(polledMs - options.horizonSeconds * 1000);
     if (readAt - lastDelete > DELETE_EVERY_MS) {
       lastDelete = readAt;
