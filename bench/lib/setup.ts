@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type {
   Movie,
   Screen,
@@ -207,7 +207,13 @@ export async function crowdOfUsers(db: Database, tokens: TokenService, count: nu
       if (!id) {
         throw new Error(`user ${index} was not inserted`);
       }
-      const { token } = await tokens.signAccessToken({ userId: id, roles: ["user"] });
+      // A new user's token version is 0; no session stands behind the token, so none can be signed out.
+      const { token } = await tokens.signAccessToken({
+        userId: id,
+        roles: ["user"],
+        tokenVersion: 0,
+        sessionId: randomUUID(),
+      });
       return { index, id, token };
     }),
   );

@@ -124,6 +124,12 @@ export interface World {
   booking: { id: string; orderId: string; paymentId: string };
   /** Refresh tokens already rotated: presenting one again is reuse. */
   usedRefreshTokens: string[];
+  /**
+   * Live refresh tokens of sessions of their own (the owner's and the other's), for requests to rotate,
+   * reuse and sign out: signing a session out stops its access tokens too, and the accounts' own access
+   * tokens above belong to other sessions, so they stay good whatever those requests do.
+   */
+  spareRefreshTokens: string[];
   /** A webhook the dev provider signed, for an order of the owner's. */
   signedWebhook: { body: string; headers: Record<string, string> };
 }
@@ -300,12 +306,15 @@ export class WorldBuilder {
       throw new Error("the dev provider returned no webhook with deliver: false");
     }
 
-    // One rotation, so the world holds a used refresh token (presenting it again is reuse).
+    // Sessions of their own for the refresh tokens requests may use up (see World.spareRefreshTokens),
+    // one of them rotated once, so the world holds a used refresh token (presenting it again is reuse).
+    const ownerSpare = await this.login("owner", owner.email);
+    const otherSpare = await this.login("other", other.email);
     const rotated = await this.api.expect<SessionBody>(200, "POST", "/api/auth/refresh", {
-      body: { refreshToken: other.refreshToken },
+      body: { refreshToken: otherSpare.refreshToken },
     });
-    const usedRefreshTokens = [other.refreshToken];
-    other.refreshToken = rotated.refreshToken;
+    const usedRefreshTokens = [otherSpare.refreshToken];
+    const spareRefreshTokens = [ownerSpare.refreshToken, rotated.refreshToken];
 
     return {
       baseUrl: this.baseUrl,
@@ -322,6 +331,7 @@ export class WorldBuilder {
       order: { orderId: order.orderId, holdId: order.holdId },
       booking: { id: booking.id, orderId: bookingOrder.orderId, paymentId: paid.paymentId },
       usedRefreshTokens,
+      spareRefreshTokens,
       signedWebhook: webhookPaid.webhook,
     };
   }
@@ -355,8 +365,9 @@ export class WorldBuilder {
 const b64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
 /**
- * An HS256 access token as the API would sign one (issuer, audience, `sub`, `roles`), to make the tokens
- * a client should never get through: expired ones, ones signed with another key.
+ * An HS256 access token as the API would sign one (issuer, audience, `sub`, `roles`, token version 0,
+ * a session id), to make the tokens a client should never get through: expired ones, ones signed with
+ * another key. Each has every claim, so each is refused for the one reason its label gives.
  */
 export function signAccessToken(
   secret: string,
@@ -368,6 +379,8 @@ export function signAccessToken(
   const payload = b64url(
     JSON.stringify({
       roles: claims.roles,
+      ver: 0,
+      sid: randomUUID(),
       sub: claims.sub,
       iss: "boxoffice",
       aud: "boxoffice-api",

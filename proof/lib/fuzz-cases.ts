@@ -134,7 +134,8 @@ export function hintsFor(op: ApiOperation, world: World): ValueHints {
     },
     knownFor(name: string) {
       if (name === "refreshToken") {
-        return [world.owner.refreshToken, world.other.refreshToken, ...world.usedRefreshTokens];
+        // Not the accounts' own: a fuzzed logout or reuse would sign out the sessions the cases run as.
+        return [...world.spareRefreshTokens, ...world.usedRefreshTokens];
       }
       return undefined;
     },

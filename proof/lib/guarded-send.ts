@@ -28,8 +28,8 @@ export const CHANGES_ALLOWED_ON_4XX: Array<{ code: string; tables: string[]; why
   },
   {
     code: "INVALID_TOKEN",
-    tables: ["public.refresh_tokens"],
-    why: "presenting a rotated refresh token again revokes its whole session family (token theft)",
+    tables: ["public.refresh_tokens", "public.token_revocations"],
+    why: "presenting a rotated refresh token again revokes its whole session family, access tokens included (token theft)",
   },
   {
     code: "PAYMENT_FAILED",

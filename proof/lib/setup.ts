@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import type { Movie, Screen, ScreenLayout, Showtime, Theater } from "@boxoffice/contracts";
 import { createTokenService, ensureAdmin, systemClock, type TokenService } from "@boxoffice/core";
 import type { DbHandle } from "@boxoffice/db";
@@ -27,6 +27,12 @@ export function seatIdsOf(layout: ScreenLayout): string[] {
     row.seats.flatMap((seat) => ("number" in seat ? [`${row.label}${seat.number}`] : [])),
   );
 }
+
+/**
+ * The version and session of a token for an account inserted here: a new user's token version is 0, and
+ * no session stands behind the token (nothing can sign it out; it simply expires).
+ */
+const NO_SESSION = () => ({ tokenVersion: 0, sessionId: randomUUID() });
 
 /**
  * The rows a scenario starts from. Users are inserted straight into the scenario's database and given
@@ -69,7 +75,8 @@ export class Setup {
     return Promise.all(
       rows.map(async (row) => ({
         ...row,
-        token: (await this.tokens.signAccessToken({ userId: row.id, roles: ["user"] })).token,
+        token: (await this.tokens.signAccessToken({ userId: row.id, roles: ["user"], ...NO_SESSION() }))
+          .token,
       })),
     );
   }
@@ -84,7 +91,9 @@ export class Setup {
           password: randomBytes(16).toString("hex"),
         },
       );
-      this.adminToken = (await this.tokens.signAccessToken({ userId, roles: ["user", "admin"] })).token;
+      this.adminToken = (
+        await this.tokens.signAccessToken({ userId, roles: ["user", "admin"], ...NO_SESSION() })
+      ).token;
     }
     return this.adminToken;
   }

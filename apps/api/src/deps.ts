@@ -1,19 +1,22 @@
 import {
   AvailabilityReader,
   buildPaymentProviders,
+  buildSmsProvider,
   type Clock,
   type Config,
+  createDeviceTokens,
   createTokenService,
   type DevPaymentProvider,
-  DevSmsProvider,
   type HoldSettings,
   holdExpiryProducer,
   inProcessSeatBus,
   type Logger,
   memoryRateLimiter,
+  type PasswordGuard,
   type PaymentProviders,
   processRefunds,
   type RateLimiter,
+  type RevocationWatch,
   redisRateLimiter,
   redisSeatBus,
   type SeatBus,
@@ -23,6 +26,7 @@ import {
   type TicketKey,
   type TokenService,
   ticketSecret,
+  watchRevocations,
 } from "@boxoffice/core";
 import { createDb, type Database, type DbHandle } from "@boxoffice/db";
 import { Redis } from "ioredis";
@@ -37,8 +41,13 @@ export interface AppDeps {
   db: Database;
   redis: Redis | undefined;
   tokens: TokenService;
-  sms: SmsProvider;
+  /** Which access tokens were revoked before they expire; read from the database every second. */
+  revocations: RevocationWatch;
+  /** Undefined when no SMS provider is configured: phone sign-in answers 503 SMS_UNAVAILABLE. */
+  sms: SmsProvider | undefined;
   rateLimiter: RateLimiter;
+  /** Wrong passwords per account from unknown devices, and per known device (RATE_LIMIT_LOGIN_PER_ACCOUNT). */
+  passwordGuard: PasswordGuard;
   /** Set when shutdown begins, so /readyz tells the load balancer to stop sending traffic. */
   lifecycle: { draining: boolean };
   bus: SeatBus;
@@ -55,6 +64,12 @@ export interface AppDeps {
   stopBackground: () => Promise<void>;
 }
 
+/**
+ * How often each API process reads the revocations other processes committed: the bound on how long a
+ * signed-out session's or demoted user's access token still works elsewhere (about this plus one read).
+ */
+export const REVOCATION_READ_INTERVAL_MS = 1000;
+
 export interface BuildDepsOptions {
   clock?: Clock;
   /** An already opened database (tests pass a fresh one). */
@@ -62,6 +77,8 @@ export interface BuildDepsOptions {
   sms?: SmsProvider;
   /** Namespaces Redis keys, so test files sharing one Redis never count each other's hits. */
   redisKeyPrefix?: string;
+  /** Keys the in-memory rate limiter counts exactly (tests fill a small table; the default is 100,000). */
+  rateLimiterKeys?: number;
 }
 
 export async function buildDeps(
@@ -118,11 +135,21 @@ export async function buildDeps(
             sweeping = false;
           });
       }, config.holdSweepIntervalMs).unref();
-  const sms =
-    options.sms ??
-    new DevSmsProvider((m) =>
-      logger.info({ to: m.to, body: m.body }, "dev SMS provider: message not sent, logged"),
-    );
+  const sms = options.sms ?? buildSmsProvider(config.sms);
+  const revocations = watchRevocations(
+    { db: dbHandle.db, logger },
+    {
+      intervalMs: REVOCATION_READ_INTERVAL_MS,
+      // A revoked session's access tokens have all expired one lifetime later (plus a refresh in flight).
+      horizonSeconds: config.accessTokenTtlSeconds + 60,
+      staleAfterMs: 10 * REVOCATION_READ_INTERVAL_MS,
+    },
+  );
+  const rateLimiter = redis
+    ? redisRateLimiter(redis, prefix, (err) =>
+        logger.warn({ err: err.message }, "rate limiter unavailable: letting the request through"),
+      )
+    : memoryRateLimiter(clock, options.rateLimiterKeys);
   return {
     config,
     logger,
@@ -138,13 +165,16 @@ export async function buildDeps(
         refreshTokenTtlDays: config.refreshTokenTtlDays,
       },
       clock,
+      revocations,
     ),
+    revocations,
     sms,
-    rateLimiter: redis
-      ? redisRateLimiter(redis, prefix, (err) =>
-          logger.warn({ err: err.message }, "rate limiter unavailable: letting the request through"),
-        )
-      : memoryRateLimiter(clock),
+    rateLimiter,
+    passwordGuard: {
+      limiter: rateLimiter,
+      devices: createDeviceTokens(config.jwtRefreshSecret, clock),
+      limit: config.rateLimitLoginPerAccount,
+    },
     lifecycle: { draining: false },
     bus,
     settings: {
@@ -159,6 +189,7 @@ export async function buildDeps(
     devPayments: dev,
     ticketSecret: ticketSecret(config.jwtRefreshSecret),
     stopBackground: async () => {
+      revocations.stop();
       clearInterval(sweeper);
       seatEvents.close();
       await producer?.close();

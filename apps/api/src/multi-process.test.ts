@@ -143,4 +143,39 @@ describe.runIf(serverUrl && redisUrl)("two API processes and a worker on one Pos
       socket.close();
     }
   }, 90_000);
+
+  it("admin:create promoting a signed-in user, from a process of its own, stops their old token on A and B within 2 s", async () => {
+    const email = `promoted-${randomBytes(4).toString("hex")}@example.com`;
+    const registered = await a.post<Session>("/api/auth/register", { email, password: "user password 1" });
+    expect(registered.status).toBe(201);
+    const token = registered.body.accessToken;
+    expect((await b.get("/api/users/me", token)).status).toBe(200);
+
+    const create = spawnScript(
+      "apps/api/src/cli/admin-create.ts",
+      ["--email", email, "--password", "unused pw 1"],
+      env(),
+    );
+    expect((await create.exited).code).toBe(0);
+    expect(create.output()).toContain(`promoted existing account ${email} to admin`);
+    const promotedAt = performance.now();
+    for (const api of [a, b]) {
+      for (;;) {
+        const res = await api.get("/api/users/me", token);
+        if (res.status === 401) {
+          break;
+        }
+        expect(performance.now() - promotedAt).toBeLessThan(2000);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    }
+    // The next refresh carries the new role, on either process.
+    const refreshed = await b.post<Session>("/api/auth/refresh", {
+      refreshToken: registered.body.refreshToken,
+    });
+    expect(refreshed.body.user.roles).toContain("admin");
+    expect(
+      (await a.get(`/api/admin/users/${registered.body.user.id}`, refreshed.body.accessToken)).status,
+    ).toBe(200);
+  }, 60_000);
 });

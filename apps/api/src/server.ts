@@ -18,6 +18,9 @@ export async function startServer(
   port = deps.config.port,
   host = deps.config.host,
 ): Promise<RunningServer> {
+  // Tokens are checked against the revocations from the first request on; if the database does not
+  // answer yet, signed-in requests answer 503 until it does (and the reads go on in the background).
+  await deps.revocations.start();
   const app = createApp(deps);
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));

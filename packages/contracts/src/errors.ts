@@ -54,6 +54,10 @@ export const errorTable = {
   INTERNAL: { status: 500, message: "Something went wrong on our side" },
   PAYMENT_PROVIDER_ERROR: { status: 502, message: "The payment provider did not answer: try again" },
   UNAVAILABLE: { status: 503, message: "The service is not ready" },
+  SMS_UNAVAILABLE: {
+    status: 503,
+    message: "Phone sign-in is off here: no SMS provider is configured. Sign in with email and password",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorTable;

@@ -6,7 +6,11 @@ const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
 
 export interface Spawned {
   child: ChildProcess;
+  /** stdout and stderr together, in the order they arrived. */
   output(): string;
+  /** stdout alone: the JSON log stream a deployment ships. */
+  stdout(): string;
+  stderr(): string;
   /** Resolves with the first JSON log line whose `msg` matches. */
   waitForLog(msg: string | RegExp, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -24,15 +28,17 @@ export function spawnScript(
     stdio: ["ignore", "pipe", "pipe"],
   });
   let text = "";
+  const streams = { stdout: "", stderr: "" };
   const listeners = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
+  const onData = (stream: keyof typeof streams) => (chunk: Buffer) => {
     text += chunk.toString();
+    streams[stream] += chunk.toString();
     for (const l of listeners) {
       l();
     }
   };
-  child.stdout?.on("data", onData);
-  child.stderr?.on("data", onData);
+  child.stdout?.on("data", onData("stdout"));
+  child.stderr?.on("data", onData("stderr"));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
@@ -56,6 +62,8 @@ export function spawnScript(
   return {
     child,
     output: () => text,
+    stdout: () => streams.stdout,
+    stderr: () => streams.stderr,
     exited,
     waitForLog(msg, timeoutMs = 30_000) {
       return new Promise((resolve, reject) => {

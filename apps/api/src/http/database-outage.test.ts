@@ -38,7 +38,14 @@ describe("while PostgreSQL is down", () => {
     });
     server = await startServer(deps, 0, "127.0.0.1");
     http = new HttpClient(server.url);
-    token = (await deps.tokens.signAccessToken({ userId: randomUUID(), roles: ["user"] })).token;
+    token = (
+      await deps.tokens.signAccessToken({
+        userId: randomUUID(),
+        roles: ["user"],
+        tokenVersion: 0,
+        sessionId: randomUUID(),
+      })
+    ).token;
   });
   afterAll(async () => {
     await server?.close();

@@ -191,6 +191,14 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
   });
 }
 
+/** The routes that send or check an SMS code: with no SMS provider they answer 503 SMS_UNAVAILABLE. */
+const PHONE_CODE_PATHS = new Set([
+  "post /auth/otp/request",
+  "post /auth/register",
+  "post /auth/login",
+  "patch /users/me",
+]);
+
 /** The errors a route can answer, from what it is: every status comes from the one error table. */
 function expectedErrors(path: string, method: string, protectedRoute: boolean): Array<[string, string]> {
   const errors: Array<[string, string]> = [["400", "Invalid input (VALIDATION_FAILED, INVALID_JSON)"]];
@@ -212,6 +220,15 @@ function expectedErrors(path: string, method: string, protectedRoute: boolean): 
   }
   if (path.startsWith("/auth/")) {
     errors.push(["401", "Wrong credentials, token or code"], ["429", "Rate limited (see Retry-After)"]);
+  }
+  if (path === "/auth/refresh" || path === "/auth/logout") {
+    errors.push(
+      ["403", "The refresh cookie came from an origin not in CLIENT_URL"],
+      ["415", "Body is not JSON (required when the refresh cookie is the credential)"],
+    );
+  }
+  if (PHONE_CODE_PATHS.has(`${method} ${path}`)) {
+    errors.push(["503", "SMS_UNAVAILABLE: phone sign-in is off, no SMS provider is configured"]);
   }
   errors.push(["500", "Unexpected server error"]);
   return errors;

@@ -9,7 +9,7 @@ import {
   loadConfig,
   systemClock,
 } from "@boxoffice/core";
-import { otpCodes, refreshTokens, users } from "@boxoffice/db";
+import { type DbHandle, otpCodes, refreshTokens, users } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { count } from "drizzle-orm";
@@ -32,7 +32,17 @@ export interface TestServer {
  * prefix of its own. Nothing is mocked; only the SMS provider is the recording dev one.
  */
 export async function startTestServer(
-  options: { config?: Partial<Config>; clock?: Clock } = {},
+  options: {
+    config?: Partial<Config>;
+    clock?: Clock;
+    /**
+     * A database another test server uses too: two servers on one database are two API processes (each
+     * with its own memory) behind one load balancer. The caller closes it.
+     */
+    sharedDb?: DbHandle;
+    /** Keys the in-memory rate limiter counts exactly (its default is 100,000). */
+    rateLimiterKeys?: number;
+  } = {},
 ): Promise<TestServer> {
   const { config: base } = loadConfig({
     NODE_ENV: "test",
@@ -44,11 +54,14 @@ export async function startTestServer(
   const config: Config = { ...base, ...options.config };
   const sms = new DevSmsProvider();
   const prefix = `test:${randomBytes(6).toString("hex")}:`;
+  const shared = options.sharedDb;
   const deps = await buildDeps(config, createLogger(process.env.LOG_LEVEL ?? "silent"), {
-    dbHandle: await createTestDb(),
-    sms,
+    dbHandle: shared ? { ...shared, close: async () => {} } : await createTestDb(),
+    // The recording dev provider, where the configuration has one (SMS_PROVIDER=none has none).
+    sms: config.sms.provider === "dev" ? sms : undefined,
     clock: options.clock ?? systemClock,
     redisKeyPrefix: prefix,
+    ...(options.rateLimiterKeys ? { rateLimiterKeys: options.rateLimiterKeys } : {}),
   });
   const server: RunningServer = await startServer(deps, 0, "127.0.0.1");
   return {

@@ -4,7 +4,13 @@ import type { Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "../http/app-env.ts";
-import { clearRefreshCookie, REFRESH_COOKIE, setRefreshCookie } from "../http/refresh-cookie.ts";
+import {
+  clearRefreshCookie,
+  DEVICE_COOKIE,
+  REFRESH_COOKIE,
+  setDeviceCookie,
+  setRefreshCookie,
+} from "../http/refresh-cookie.ts";
 
 export type TrpcContext = {
   deps: AppDeps;
@@ -16,6 +22,11 @@ export type TrpcContext = {
   /** The raw `Authorization` header; procedures that need a user verify it (see authedProcedure). */
   authorization: string | undefined;
   refreshCookie: string | undefined;
+  /** The browser's `boxoffice_device` cookie, sent back with password sign-ins. */
+  deviceCookie: string | undefined;
+  /** The request's `Content-Type` and `Origin`: what tells a cookie sent by our front end from a forged one. */
+  contentType: string | undefined;
+  requestOrigin: string | undefined;
   /** `Idempotency-Key` of a request that may be retried safely. */
   idempotencyKey: string | undefined;
   /** Headers merged into whatever response this request ends in, errors included. */
@@ -38,10 +49,18 @@ export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
     origin: () => new URL(c.req.url).origin,
     authorization: c.req.header("authorization"),
     refreshCookie: getCookie(c, REFRESH_COOKIE),
+    deviceCookie: getCookie(c, DEVICE_COOKIE),
+    contentType: c.req.header("content-type"),
+    requestOrigin: c.req.header("origin"),
     idempotencyKey: c.req.header("idempotency-key"),
     resHeaders,
     user: null,
-    rememberSession: (session) => setRefreshCookie(resHeaders, session, secure, deps.clock.now()),
+    rememberSession: (session) => {
+      setRefreshCookie(resHeaders, session, secure, deps.clock.now());
+      if (session.deviceToken) {
+        setDeviceCookie(resHeaders, session.deviceToken, secure, deps.passwordGuard.devices.ttlSeconds);
+      }
+    },
     forgetSession: () => clearRefreshCookie(resHeaders, secure),
   };
 }

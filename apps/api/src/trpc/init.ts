@@ -126,20 +126,3 @@ export function rateLimit(limitOf: (ctx: TrpcContext) => number, options: { perU
     return next();
   });
 }
-
-/**
- * Counts one request against a budget of `limit` per `windowMs` under `key`, whatever its address or
- * user; past it, 429 with Retry-After and `message`. A limit of 0 turns the check off.
- */
-export async function countAgainst(
-  ctx: TrpcContext,
-  budget: { key: string; limit: number; windowMs: number; message: string },
-): Promise<void> {
-  if (budget.limit <= 0) {
-    return;
-  }
-  const verdict = await ctx.deps.rateLimiter.hit(budget.key, budget.limit, budget.windowMs);
-  if (!verdict.allowed) {
-    throw new AppError("RATE_LIMITED", budget.message, { retryAfterSeconds: verdict.retryAfterSeconds });
-  }
-}

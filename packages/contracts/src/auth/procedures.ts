@@ -49,7 +49,20 @@ export const RegisterInputSchema = z
 export type RegisterInput = z.infer<typeof RegisterInputSchema>;
 
 export const LoginInputSchema = z
-  .strictObject(credentialFields)
+  .strictObject({
+    ...credentialFields,
+    deviceToken: z
+      .string()
+      .min(1)
+      .max(256)
+      .optional()
+      .meta({
+        description:
+          "The `deviceToken` an earlier password sign-in on this device returned (browsers send the " +
+          "httpOnly `boxoffice_device` cookie instead): it lets this device keep signing in while others " +
+          "are guessing the account's password",
+      }),
+  })
   .superRefine(requireOneCredential)
   .meta({ id: "LoginInput" });
 export type LoginInput = z.infer<typeof LoginInputSchema>;
@@ -60,6 +73,15 @@ export const SessionSchema = z
     accessTokenExpiresAt: z.iso.datetime(),
     refreshToken: z.string().meta({ description: "Opaque; rotated on every refresh" }),
     refreshTokenExpiresAt: z.iso.datetime(),
+    deviceToken: z
+      .string()
+      .optional()
+      .meta({
+        description:
+          "Email sign-ins only: send it as `deviceToken` with this device's later sign-ins (a browser also " +
+          "gets it as the httpOnly `boxoffice_device` cookie), so the account's owner is let in even while " +
+          "strangers have used up its budget of wrong passwords",
+      }),
     user: UserSchema,
   })
   .meta({ id: "Session" });

@@ -5,9 +5,13 @@ import { AppError } from "../shared/errors.ts";
 import type { AuthDeps } from "./deps.ts";
 import { issueSession } from "./issue-session.ts";
 import { withVerifiedOtp } from "./otp.ts";
+import { guardPasswordSignIn } from "./password-guard.ts";
 import { burnPasswordCheck, verifyPassword } from "./passwords.ts";
 
-/** Wrong password, unknown email and a password-less account all answer the same 401. */
+/**
+ * Wrong password, unknown email and a password-less account all answer the same 401. Password attempts
+ * go through the guard (password-guard.ts) when there is one, and a right one returns a device token.
+ */
 export async function login(deps: AuthDeps, input: LoginInput): Promise<Session> {
   if (input.phone !== undefined && input.code !== undefined) {
     const phone = input.phone;
@@ -19,19 +23,32 @@ export async function login(deps: AuthDeps, input: LoginInput): Promise<Session>
       return issueSession({ ...deps, db: tx }, user);
     });
   }
-  if (input.email === undefined || input.password === undefined) {
+  const { email, password } = input;
+  if (email === undefined || password === undefined) {
     throw new AppError("VALIDATION_FAILED");
   }
-  const [user] = await deps.db
-    .select()
-    .from(users)
-    .where(eq(sql`lower(${users.email})`, input.email.toLowerCase()));
-  if (!user?.passwordHash) {
-    await burnPasswordCheck(input.password);
-    throw new AppError("INVALID_CREDENTIALS");
+  const signIn = async () => {
+    const [user] = await deps.db
+      .select()
+      .from(users)
+      .where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+    if (!user?.passwordHash) {
+      await burnPasswordCheck(password);
+      throw new AppError("INVALID_CREDENTIALS");
+    }
+    if (!(await verifyPassword(password, user.passwordHash))) {
+      throw new AppError("INVALID_CREDENTIALS");
+    }
+    return issueSession(deps, user);
+  };
+  if (!deps.passwordGuard) {
+    return signIn();
   }
-  if (!(await verifyPassword(input.password, user.passwordHash))) {
-    throw new AppError("INVALID_CREDENTIALS");
-  }
-  return issueSession(deps, user);
+  const { value, deviceToken } = await guardPasswordSignIn(
+    deps.passwordGuard,
+    email,
+    input.deviceToken,
+    signIn,
+  );
+  return { ...value, deviceToken };
 }

@@ -2,6 +2,8 @@ import { randomInt, timingSafeEqual } from "node:crypto";
 import { type Database, type DbOrTx, otpCodes } from "@boxoffice/db";
 import { and, count, desc, eq, gt, isNull, sql } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
+import { Sensitive } from "../shared/sensitive.ts";
+import { requireSms } from "../sms/build-sms-provider.ts";
 import type { AuthDeps } from "./deps.ts";
 
 export const OTP_TTL_MS = 5 * 60_000;
@@ -10,6 +12,8 @@ export const OTP_MAX_ATTEMPTS = 5;
 export const OTP_MAX_PER_HOUR = 5;
 
 export async function requestOtp(deps: AuthDeps, phone: string): Promise<{ expiresAt: Date }> {
+  // Before anything is written: with no provider a code could never arrive.
+  const sms = requireSms(deps.sms);
   const now = deps.clock.now();
   const code = randomInt(0, 1_000_000).toString().padStart(6, "0");
   const expiresAt = new Date(now.getTime() + OTP_TTL_MS);
@@ -34,7 +38,10 @@ export async function requestOtp(deps: AuthDeps, phone: string): Promise<{ expir
       .insert(otpCodes)
       .values({ phone, codeHash: deps.tokens.hashOtp(phone, code), expiresAt, createdAt: now });
   });
-  await deps.sms.send({ to: phone, body: `Your boxoffice code is ${code}. It expires in 5 minutes.` });
+  await sms.send({
+    to: phone,
+    body: new Sensitive(`Your boxoffice code is ${code}. It expires in 5 minutes.`),
+  });
   return { expiresAt };
 }
 
@@ -84,11 +91,13 @@ export async function checkOtp(
  * attempt and then thrown; `work` runs only with a right one, and its failure un-consumes the code.
  */
 export async function withVerifiedOtp<T>(
-  deps: Pick<AuthDeps, "clock" | "tokens"> & { db: Database },
+  deps: Pick<AuthDeps, "clock" | "tokens" | "sms"> & { db: Database },
   phone: string,
   code: string,
   work: (tx: DbOrTx) => Promise<T>,
 ): Promise<T> {
+  // Phone sign-in is off without a provider: say so, rather than call every code wrong.
+  requireSms(deps.sms);
   const outcome = await deps.db.transaction(async (tx) => {
     const check = await checkOtp({ ...deps, db: tx }, phone, code);
     if (!check.ok) {

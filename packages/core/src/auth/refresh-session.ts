@@ -1,16 +1,38 @@
 import type { Session } from "@boxoffice/contracts";
-import { refreshTokens, users } from "@boxoffice/db";
+import { type DbOrTx, refreshTokens, tokenRevocations, users } from "@boxoffice/db";
 import { and, eq, isNull } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
 import type { AuthDeps } from "./deps.ts";
 import { issueSession } from "./issue-session.ts";
+import type { Revocation } from "./revocations.ts";
 
-type Outcome = { ok: true; session: Session } | { ok: false; error: AppError };
+type Outcome = { ok: true; session: Session } | { ok: false; error: AppError; revoked?: Revocation };
+
+/**
+ * Ends a session: its refresh tokens are revoked, and a token_revocations row makes every API process
+ * refuse its access tokens too. Returns what was revoked, or undefined when the session was already over.
+ */
+async function revokeFamily(
+  tx: DbOrTx,
+  family: { userId: string; familyId: string },
+  now: Date,
+): Promise<Revocation | undefined> {
+  const revoked = await tx
+    .update(refreshTokens)
+    .set({ revokedAt: now })
+    .where(and(eq(refreshTokens.familyId, family.familyId), isNull(refreshTokens.revokedAt)))
+    .returning({ id: refreshTokens.id });
+  if (revoked.length === 0) {
+    return undefined;
+  }
+  await tx.insert(tokenRevocations).values({ userId: family.userId, familyId: family.familyId });
+  return family;
+}
 
 /**
  * Rotates a refresh token: the presented one is marked used and a new one issued in its family. A token
- * that was already used means someone else holds a copy, so the whole family is revoked (committed
- * before the 401 is answered).
+ * that was already used means someone else holds a copy, so the whole family is revoked, its access
+ * tokens included (committed before the 401 is answered).
  */
 export async function refreshSession(deps: AuthDeps, token: string | undefined): Promise<Session> {
   if (!token) {
@@ -31,12 +53,9 @@ export async function refreshSession(deps: AuthDeps, token: string | undefined):
       };
     }
     if (row.rotatedAt) {
-      await tx
-        .update(refreshTokens)
-        .set({ revokedAt: now })
-        .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
       return {
         ok: false,
+        revoked: await revokeFamily(tx, row, now),
         error: new AppError(
           "INVALID_TOKEN",
           "This refresh token was already used: the session has been signed out",
@@ -51,29 +70,34 @@ export async function refreshSession(deps: AuthDeps, token: string | undefined):
     return { ok: true, session: await issueSession({ ...deps, db: tx }, user, row.familyId) };
   });
   if (!outcome.ok) {
+    if (outcome.revoked) {
+      deps.revocations?.note(outcome.revoked);
+    }
     throw outcome.error;
   }
   return outcome.session;
 }
 
-/** Signs the token's session out. Unknown or already revoked tokens are fine: logging out twice is a no-op. */
+/**
+ * Signs the token's session out, its access tokens included. Unknown or already revoked tokens are fine:
+ * logging out twice is a no-op.
+ */
 export async function logout(
-  deps: Pick<AuthDeps, "db" | "clock" | "tokens">,
+  deps: Pick<AuthDeps, "db" | "clock" | "tokens" | "revocations">,
   token: string | undefined,
 ): Promise<void> {
   if (!token) {
     return;
   }
   const hash = deps.tokens.hashRefreshToken(token);
-  const [row] = await deps.db
-    .select({ familyId: refreshTokens.familyId })
-    .from(refreshTokens)
-    .where(eq(refreshTokens.tokenHash, hash));
-  if (!row) {
-    return;
+  const revoked = await deps.db.transaction(async (tx) => {
+    const [row] = await tx
+      .select({ userId: refreshTokens.userId, familyId: refreshTokens.familyId })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.tokenHash, hash));
+    return row ? revokeFamily(tx, row, deps.clock.now()) : undefined;
+  });
+  if (revoked) {
+    deps.revocations?.note(revoked);
   }
-  await deps.db
-    .update(refreshTokens)
-    .set({ revokedAt: deps.clock.now() })
-    .where(and(eq(refreshTokens.familyId, row.familyId), isNull(refreshTokens.revokedAt)));
 }

@@ -32,7 +32,10 @@ export async function register(deps: AuthDeps, input: RegisterInput): Promise<Se
       createdAt: now,
       updatedAt: now,
     };
-    return await deps.db.transaction((tx) => create(tx, values));
+    const session = await deps.db.transaction((tx) => create(tx, values));
+    // This device has just shown the password: it is a known one from now on.
+    const devices = deps.passwordGuard?.devices;
+    return devices ? { ...session, deviceToken: devices.issue(input.email) } : session;
   } catch (err) {
     const pgErr = pgErrorOf(err);
     if (pgErr?.code === PG_UNIQUE_VIOLATION && pgErr.constraint === "users_email_lower_key") {

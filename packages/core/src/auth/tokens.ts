@@ -19,11 +19,24 @@ const AUDIENCE = "boxoffice-api";
 export interface AccessClaims {
   userId: string;
   roles: Role[];
+  /** The user's token version when the token was signed (`ver`): a role change moves it on. */
+  tokenVersion: number;
+  /** The session (refresh family) the token belongs to (`sid`): signing out refuses its tokens. */
+  sessionId: string;
+}
+
+/** What stops a token before it expires; see revocations.ts. */
+export interface RevocationCheck {
+  /** Throws AppError (INVALID_TOKEN, or UNAVAILABLE when revocations cannot be read) for a stopped token. */
+  assertLive(claims: AccessClaims): void;
 }
 
 export interface TokenService {
   signAccessToken(claims: AccessClaims): Promise<{ token: string; expiresAt: Date }>;
-  /** Throws AppError INVALID_TOKEN for anything but a valid, unexpired HS256 token we issued. */
+  /**
+   * Throws AppError INVALID_TOKEN for anything but a valid, unexpired HS256 token we issued, with every
+   * claim we write, and not revoked since (signed out, roles changed).
+   */
   verifyAccessToken(token: string): Promise<AccessClaims>;
   newRefreshToken(): { token: string; hash: string };
   hashRefreshToken(token: string): string;
@@ -38,12 +51,36 @@ export interface TokenConfig {
   refreshTokenTtlDays: number;
 }
 
-const ClaimsSchema = z.object({ sub: z.uuid(), roles: z.array(RoleSchema) });
+const ClaimsSchema = z.object({
+  sub: z.uuid(),
+  roles: z.array(RoleSchema),
+  ver: z.number().int().min(0),
+  sid: z.uuid(),
+});
+
+/** Registered claims every access token must carry; jose checks their values, this their presence. */
+const REQUIRED_CLAIMS = ["exp", "iat", "sub", "iss", "aud"];
 
 /** The protected header signAccessToken writes, as it appears in every token we issue. */
 const ISSUED_HEADER = Buffer.from(JSON.stringify({ alg: "HS256", typ: "JWT" })).toString("base64url");
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Each of a compact JWS's three parts in canonical base64url: no padding, no characters outside the
+ * alphabet, and no stray bits in the last character. jose decodes leniently, so without this one token
+ * would have several spellings that all verify (a signature with its last character's spare bits
+ * flipped): a token must have exactly one.
+ */
+function canonicalParts(token: string): boolean {
+  const parts = token.split(".");
+  return (
+    parts.length === 3 &&
+    parts.every(
+      (part) => BASE64URL.test(part) && Buffer.from(part, "base64url").toString("base64url") === part,
+    )
+  );
+}
 
 /**
  * The claims of a token exactly as we issue them, checked with node:crypto's HMAC in a few microseconds;
@@ -52,7 +89,7 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  * taken here and every other token is left to jose, which stays the judge of what is invalid and why.
  * This accepts only what jose would also accept: our header, a canonical base64url signature equal to
  * the HMAC of the signing input, a JSON object payload with our issuer and audience, a numeric `exp`
- * after now, no `nbf`, and a numeric `iat` if any.
+ * after now, a numeric `iat`, and no `nbf`.
  */
 function issuedClaims(token: string, key: KeyObject, now: Date): Record<string, unknown> | undefined {
   const [header, payload, signature, extra] = token.split(".");
@@ -80,30 +117,52 @@ function issuedClaims(token: string, key: KeyObject, now: Date): Record<string, 
   const { iss, aud, exp, nbf, iat } = claims as Record<string, unknown>;
   const nowSeconds = Math.floor(now.getTime() / 1000);
   const fresh = typeof exp === "number" && exp > nowSeconds && nbf === undefined;
-  if (iss !== ISSUER || aud !== AUDIENCE || !fresh || (iat !== undefined && typeof iat !== "number")) {
+  if (iss !== ISSUER || aud !== AUDIENCE || !fresh || typeof iat !== "number") {
     return undefined;
   }
   return claims as Record<string, unknown>;
 }
 
-function subkey(secret: string, purpose: string): Buffer {
+/** A key of its own for each purpose, derived from one configured secret. */
+export function subkey(secret: string, purpose: string): Buffer {
   return Buffer.from(hkdfSync("sha256", secret, "boxoffice", purpose, 32));
 }
 
-export function createTokenService(config: TokenConfig, clock: Clock): TokenService {
+/**
+ * `revocations` is left out only where nothing verifies a token against live state: tools that sign
+ * tokens for tests, the proof and the benchmarks.
+ */
+export function createTokenService(
+  config: TokenConfig,
+  clock: Clock,
+  revocations?: RevocationCheck,
+): TokenService {
   const accessKey = createSecretKey(Buffer.from(config.accessSecret));
   // Refresh tokens and OTP codes are stored as keyed hashes: a leaked table alone cannot be replayed,
   // and a 6-digit code cannot be brute-forced offline from its hash.
   const refreshKey = subkey(config.refreshSecret, "refresh-token");
   const otpKey = subkey(config.refreshSecret, "otp-code");
   const hmac = (key: Buffer, value: string) => createHmac("sha256", key).update(value).digest("base64url");
+  const verifiedByJose = async (token: string, now: Date) => {
+    if (!canonicalParts(token)) {
+      throw new joseErrors.JWSInvalid("not in canonical base64url");
+    }
+    const { payload } = await jwtVerify(token, accessKey, {
+      algorithms: ["HS256"],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      requiredClaims: REQUIRED_CLAIMS,
+      currentDate: now,
+    });
+    return payload;
+  };
 
   return {
     refreshTokenTtlMs: config.refreshTokenTtlDays * 86_400_000,
-    async signAccessToken({ userId, roles }) {
+    async signAccessToken({ userId, roles, tokenVersion, sessionId }) {
       const issuedAt = Math.floor(clock.now().getTime() / 1000);
       const exp = issuedAt + config.accessTokenTtlSeconds;
-      const token = await new SignJWT({ roles })
+      const token = await new SignJWT({ roles, ver: tokenVersion, sid: sessionId })
         .setProtectedHeader({ alg: "HS256", typ: "JWT" })
         .setSubject(userId)
         .setIssuer(ISSUER)
@@ -116,18 +175,16 @@ export function createTokenService(config: TokenConfig, clock: Clock): TokenServ
     async verifyAccessToken(token) {
       try {
         const now = clock.now();
-        const payload =
-          issuedClaims(token, accessKey, now) ??
-          (
-            await jwtVerify(token, accessKey, {
-              algorithms: ["HS256"],
-              issuer: ISSUER,
-              audience: AUDIENCE,
-              currentDate: now,
-            })
-          ).payload;
+        const payload = issuedClaims(token, accessKey, now) ?? (await verifiedByJose(token, now));
         const claims = ClaimsSchema.parse(payload);
-        return { userId: claims.sub, roles: claims.roles };
+        const verified: AccessClaims = {
+          userId: claims.sub,
+          roles: claims.roles,
+          tokenVersion: claims.ver,
+          sessionId: claims.sid,
+        };
+        revocations?.assertLive(verified);
+        return verified;
       } catch (err) {
         if (err instanceof joseErrors.JOSEError || err instanceof z.ZodError) {
           const expired = err instanceof joseErrors.JWTExpired;

@@ -74,6 +74,41 @@ describe("loadConfig", () => {
     expect(loadConfig({}).config.payments.provider).toBe("dev");
   });
 
+  it("production has no dev SMS provider: phone sign-in is off unless a real one is configured", () => {
+    const production = {
+      NODE_ENV: "production",
+      JWT_ACCESS_SECRET: strong("a"),
+      JWT_REFRESH_SECRET: strong("r"),
+      DATABASE_URL: "postgres://db.internal/boxoffice",
+      REDIS_URL: "redis://cache.internal:6379",
+      ...razorpayKeys,
+    };
+    expect(() => loadConfig({ ...production, SMS_PROVIDER: "dev" })).toThrow(
+      /SMS_PROVIDER=dev cannot run in production/,
+    );
+    const off = loadConfig(production);
+    expect(off.config.sms).toEqual({ provider: "none" });
+    expect(off.warnings.join("\n")).toMatch(/phone sign-in is off/);
+    expect(loadConfig({ ...production, SMS_PROVIDER: "none" }).config.sms).toEqual({ provider: "none" });
+    expect(loadConfig({}).config.sms).toEqual({ provider: "dev" });
+    expect(loadConfig({ SMS_PROVIDER: "none" }).config.sms).toEqual({ provider: "none" });
+    expect(() => loadConfig({ SMS_PROVIDER: "carrier-pigeon" })).toThrow(/SMS_PROVIDER/);
+  });
+
+  it("warns when production runs without Redis: each process would count rate limits alone", () => {
+    const production = {
+      NODE_ENV: "production",
+      JWT_ACCESS_SECRET: strong("a"),
+      JWT_REFRESH_SECRET: strong("r"),
+      DATABASE_URL: "postgres://db.internal/boxoffice",
+      ...razorpayKeys,
+    };
+    expect(loadConfig(production).warnings.join("\n")).toMatch(/REDIS_URL is not set: rate limits/);
+    const withRedis = loadConfig({ ...production, REDIS_URL: "redis://cache.internal:6379" });
+    expect(withRedis.warnings.join("\n")).not.toMatch(/REDIS_URL/);
+    expect(loadConfig({}).warnings.join("\n")).not.toMatch(/REDIS_URL/);
+  });
+
   it("warns that payments go elsewhere when a provider's API base URL is overridden", () => {
     const { warnings } = loadConfig({ ...razorpayKeys, RAZORPAY_API_BASE_URL: "http://127.0.0.1:4010" });
     expect(warnings.join("\n")).toMatch(

@@ -61,6 +61,7 @@ const EnvSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   MONGO_URI: z.string().optional(),
   PAYMENT_PROVIDER: z.enum(["dev", "razorpay", "stripe"]).optional(),
+  SMS_PROVIDER: z.enum(["dev", "none"]).optional(),
   RAZORPAY_KEY_ID: z.string().trim().min(1).optional(),
   RAZORPAY_KEY_SECRET: z.string().trim().min(1).optional(),
   RAZORPAY_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
@@ -106,6 +107,15 @@ export interface Config {
   seedDemoData: boolean;
   shutdownTimeoutMs: number;
   payments: PaymentsConfig;
+  sms: SmsConfig;
+}
+
+/**
+ * Who sends text messages (sign-in codes). `none` turns phone sign-in off (503 SMS_UNAVAILABLE). A real
+ * provider (Twilio) becomes one more `provider` here, with its settings beside it.
+ */
+export interface SmsConfig {
+  provider: "dev" | "none";
 }
 
 export interface RazorpayConfig {
@@ -200,6 +210,12 @@ export function loadConfig(
   }
   // Command-line tools take no payments either; the API and the worker (which sends refunds) do.
   const payments = paymentsConfig(e, production && (options.needsPayments ?? true), warnings);
+  const sms = smsConfig(e, production, warnings);
+  if (production && !e.REDIS_URL) {
+    warnings.push(
+      "REDIS_URL is not set: rate limits (sign-in guesses included) are counted in this process's memory, so each API process counts alone and a restart forgets them. Run production with Redis",
+    );
+  }
   if (production && !e.DATABASE_URL) {
     warnings.push(`DATABASE_URL is not set: using embedded PGlite under ${e.DATA_DIR}, one process only`);
   }
@@ -234,12 +250,32 @@ export function loadConfig(
       seedDemoData: e.SEED_DEMO_DATA ?? (!production && !e.DATABASE_URL),
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       payments,
+      sms,
     },
     warnings,
   };
 }
 
 type Env = z.infer<typeof EnvSchema>;
+
+/**
+ * The dev provider sends nothing (it prints codes on the terminal), so production refuses it; with no
+ * real provider yet, production runs with phone sign-in off and says so.
+ */
+function smsConfig(e: Env, production: boolean, warnings: string[]): SmsConfig {
+  if (production && e.SMS_PROVIDER === "dev") {
+    throw new ConfigError(
+      "SMS_PROVIDER=dev cannot run in production: it sends no SMS and prints sign-in codes. Leave SMS_PROVIDER unset (or none) to turn phone sign-in off",
+    );
+  }
+  const provider = e.SMS_PROVIDER ?? (production ? "none" : "dev");
+  if (production && provider === "none") {
+    warnings.push(
+      "No SMS provider is configured: phone sign-in is off (otp/request and phone codes answer 503 SMS_UNAVAILABLE); email sign-in works",
+    );
+  }
+  return { provider };
+}
 
 /**
  * Razorpay and Stripe are enabled when their keys are all set, and the chosen provider must be. The dev

@@ -9,7 +9,7 @@ import { toUser } from "./to-user.ts";
 
 /** Changes the caller's own profile. A new phone number must come with the code sent to it. */
 export async function updateMe(
-  deps: Pick<AuthDeps, "db" | "clock" | "tokens">,
+  deps: Pick<AuthDeps, "db" | "clock" | "tokens" | "sms">,
   userId: string,
   input: UpdateMeInput,
 ): Promise<User> {

@@ -12,5 +12,6 @@ export * from "./screens.ts";
 export * from "./seat-claims.ts";
 export * from "./showtimes.ts";
 export * from "./theaters.ts";
+export * from "./token-revocations.ts";
 export * from "./users.ts";
 export * from "./webhook-events.ts";

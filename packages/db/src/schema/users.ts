@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { check, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { timestamps } from "./columns.ts";
 
 export type UserRole = "user" | "staff" | "admin";
@@ -19,6 +19,11 @@ export const users = pgTable(
     passwordHash: text("password_hash"),
     roles: text("roles").array().$type<UserRole[]>().notNull().default(sql`'{user}'::text[]`),
     prefs: jsonb("prefs").$type<UserPrefs>().notNull().default({ email: true, sms: true }),
+    /**
+     * Carried by every access token as `ver`; a token with an older one is refused. A trigger moves it on
+     * (and writes a token_revocations row) whenever the roles change, however they are changed.
+     */
+    tokenVersion: integer("token_version").notNull().default(0),
     ...timestamps(),
   },
   (t) => [

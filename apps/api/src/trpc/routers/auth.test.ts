@@ -235,6 +235,72 @@ describe("refresh tokens", () => {
     expect(res.body.user.id).toBe(account.user.id);
   });
 
+  it("with the cookie as the credential, a form post or a non-JSON body is refused 415 and rotates nothing", async () => {
+    const account = await registerUser(server);
+    const cookie = `boxoffice_refresh=${account.refreshToken}`;
+    // What a page on another site can make a browser send without asking: form encodings and text.
+    for (const [type, raw] of [
+      ["application/x-www-form-urlencoded", ""],
+      ["application/x-www-form-urlencoded", "refreshToken="],
+      ["multipart/form-data; boundary=x", "--x--"],
+      ["text/plain", "{}"],
+    ] as const) {
+      for (const path of ["/api/auth/refresh", "/api/auth/logout"]) {
+        const res = await server.http.request<ErrorBody>("POST", path, {
+          raw,
+          headers: { cookie, "content-type": type },
+        });
+        expect(`${path} ${type}: ${res.status}`).toBe(`${path} ${type}: 415`);
+      }
+    }
+    const bare = await fetch(`${server.url}/api/auth/refresh`, { method: "POST", headers: { cookie } });
+    expect(bare.status).toBe(415);
+    // Over tRPC the same: its form-data handling never reaches the cookie.
+    const viaTrpc = await fetch(`${server.url}/trpc/auth.refresh`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/x-www-form-urlencoded" },
+      body: "",
+    });
+    expect(viaTrpc.status).toBeGreaterThanOrEqual(400);
+    // Nothing was rotated or revoked: the cookie's token is still the live one.
+    const ok = await server.http.request<Session>("POST", "/api/auth/refresh", {
+      body: {},
+      headers: { cookie },
+    });
+    expect(ok.status).toBe(200);
+  });
+
+  it("with the cookie as the credential, an Origin outside CLIENT_URL is refused 403; a listed one is fine", async () => {
+    const account = await registerUser(server);
+    const cookie = `boxoffice_refresh=${account.refreshToken}`;
+    for (const origin of [
+      "https://evil.example",
+      "null",
+      `${server.deps.config.corsOrigins[0]}.evil.example`,
+    ]) {
+      for (const path of ["/api/auth/refresh", "/api/auth/logout"]) {
+        const res = await server.http.request<ErrorBody>("POST", path, {
+          body: {},
+          headers: { cookie, origin },
+        });
+        expect(`${path} from ${origin}: ${res.status} ${res.body.error.code}`).toBe(
+          `${path} from ${origin}: 403 FORBIDDEN`,
+        );
+      }
+    }
+    const listed = await server.http.request<Session>("POST", "/api/auth/refresh", {
+      body: {},
+      headers: { cookie, origin: server.deps.config.corsOrigins[0] ?? "" },
+    });
+    expect(listed.status).toBe(200);
+    // A token in the body is its own credential: where the request comes from does not matter.
+    const inBody = await server.http.request<Session>("POST", "/api/auth/refresh", {
+      body: { refreshToken: listed.body.refreshToken },
+      headers: { origin: "https://evil.example" },
+    });
+    expect(inBody.status).toBe(200);
+  });
+
   it("logout revokes the token; a second logout is harmless", async () => {
     const account = await registerUser(server);
     const out = await server.http.post("/api/auth/logout", { refreshToken: account.refreshToken });

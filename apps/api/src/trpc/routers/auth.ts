@@ -1,17 +1,9 @@
-import { createHash } from "node:crypto";
 import * as c from "@boxoffice/contracts";
 import { login, logout, refreshSession, register, requestOtp } from "@boxoffice/core";
-import { countAgainst, publicProcedure, rateLimit, router } from "../init.ts";
+import { publicProcedure, rateLimit, router } from "../init.ts";
+import { presentedRefreshToken } from "../refresh-credential.ts";
 
 const authLimited = publicProcedure.use(rateLimit((ctx) => ctx.deps.config.rateLimitAuthPerMin));
-
-/**
- * Password guesses against one account are bounded however many addresses send them (the per-address
- * limit alone lets a botnet guess without end). Keyed by a hash, so no email address sits in Redis.
- */
-const PASSWORD_WINDOW_MS = 15 * 60_000;
-const accountKey = (email: string) =>
-  `auth.login:account:${createHash("sha256").update(email.toLowerCase()).digest("base64url")}`;
 
 export const authRouter = router({
   register: authLimited
@@ -27,20 +19,9 @@ export const authRouter = router({
   login: authLimited
     .meta(c.login.meta)
     .input(c.login.input)
-    .use(async ({ ctx, input, next }) => {
-      if (input.email !== undefined) {
-        await countAgainst(ctx, {
-          key: accountKey(input.email),
-          limit: ctx.deps.config.rateLimitLoginPerAccount,
-          windowMs: PASSWORD_WINDOW_MS,
-          message: "Too many sign-in attempts for this account: try again later",
-        });
-      }
-      return next();
-    })
     .output(c.login.output)
     .mutation(async ({ ctx, input }) => {
-      const session = await login(ctx.deps, input);
+      const session = await login(ctx.deps, { ...input, deviceToken: input.deviceToken ?? ctx.deviceCookie });
       ctx.rememberSession(session);
       return session;
     }),
@@ -59,7 +40,7 @@ export const authRouter = router({
     .input(c.refresh.input)
     .output(c.refresh.output)
     .mutation(async ({ ctx, input }) => {
-      const session = await refreshSession(ctx.deps, input.refreshToken ?? ctx.refreshCookie);
+      const session = await refreshSession(ctx.deps, presentedRefreshToken(ctx, input.refreshToken));
       ctx.rememberSession(session);
       return session;
     }),
@@ -69,7 +50,7 @@ export const authRouter = router({
     .input(c.logout.input)
     .output(c.logout.output)
     .mutation(async ({ ctx, input }) => {
-      await logout(ctx.deps, input.refreshToken ?? ctx.refreshCookie);
+      await logout(ctx.deps, presentedRefreshToken(ctx, input.refreshToken));
       ctx.forgetSession();
       return { ok: true as const };
     }),
