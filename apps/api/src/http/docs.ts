@@ -6,11 +6,12 @@ import type { AppEnv } from "./app-env.ts";
 
 // Swagger UI is served from the installed package, so the docs page works with no internet access.
 const swaggerDir = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
-const assets: Record<string, string> = {
-  "swagger-ui.css": "text/css; charset=utf-8",
-  "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
-  "favicon-32x32.png": "image/png",
-};
+// A Map, not an object literal: a name such as `constructor` or `__proto__` must find nothing.
+const assets = new Map<string, string>([
+  ["swagger-ui.css", "text/css; charset=utf-8"],
+  ["swagger-ui-bundle.js", "text/javascript; charset=utf-8"],
+  ["favicon-32x32.png", "image/png"],
+]);
 
 const page = () => `<!doctype html>
 <html lang="en">
@@ -41,7 +42,7 @@ export function docsRoutes(specUrl: string) {
   );
   app.get("/assets/:file", async (c) => {
     const file = c.req.param("file");
-    const type = assets[file];
+    const type = assets.get(file);
     if (!type) {
       return c.notFound();
     }

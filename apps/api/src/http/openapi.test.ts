@@ -132,5 +132,11 @@ describe("the docs page", () => {
     // Encoded, so the client cannot normalise the traversal away before it reaches the server.
     expect((await fetch(`${server.url}/docs/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
     expect((await fetch(`${server.url}/docs/assets/index.html`)).status).toBe(404);
+    // Names every object has (its prototype's) are not files of the docs package either.
+    for (const name of ["constructor", "__proto__", "toString", "hasOwnProperty"]) {
+      const res = await fetch(`${server.url}/docs/assets/${name}`);
+      expect(res.status, name).toBe(404);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("NOT_FOUND");
+    }
   });
 });
