@@ -2,6 +2,7 @@ import {
   ConfigError,
   createLogger,
   isDatabaseEmpty,
+  type LoadConfigOptions,
   type LoadedConfig,
   type Logger,
   loadConfig,
@@ -14,7 +15,7 @@ import { type AppDeps, type BuildDepsOptions, buildDeps } from "./deps.ts";
 /** Reads the environment or exits with a message naming what is wrong. */
 export function loadConfigOrExit(
   env: Record<string, string | undefined> = process.env,
-  options: { needsSecrets?: boolean; needsPayments?: boolean } = {},
+  options: LoadConfigOptions = {},
 ): LoadedConfig & { logger: Logger } {
   try {
     const loaded = loadConfig(env, options);

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Session } from "@boxoffice/contracts";
-import { embeddedEnv, spawnScript } from "@boxoffice/testkit";
+import { embeddedEnv, PRODUCTION_ENV, spawnScript } from "@boxoffice/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 
 const dataDir = mkdtempSync(join(tmpdir(), "boxoffice-main-"));
@@ -108,6 +108,60 @@ describe("the API process on the embedded defaults", () => {
       );
       expect((await weak.exited).code).toBe(1);
       expect(weak.output()).toContain("JWT_ACCESS_SECRET is too weak");
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+});
+
+describe("the API process in production", () => {
+  const refusal = async (extra: Record<string, string | undefined>) => {
+    const env = embeddedEnv({ ...PRODUCTION_ENV, DATA_DIR: dataDir });
+    const proc = spawnScript("apps/api/src/main.ts", [], { ...env, ...extra });
+    const exit = await proc.exited;
+    return { code: exit.code, output: proc.output() };
+  };
+
+  it(
+    "refuses demo data, whose admin password is published, naming SEED_DEMO_DATA",
+    async () => {
+      const { code, output } = await refusal({ SEED_DEMO_DATA: "true" });
+      expect(code).toBe(1);
+      expect(output).toContain("SEED_DEMO_DATA=true cannot run in production");
+      expect(output).not.toContain("demo data loaded");
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "refuses to start without PUBLIC_URL, the origin its links start with",
+    async () => {
+      const { code, output } = await refusal({ PUBLIC_URL: undefined });
+      expect(code).toBe(1);
+      expect(output).toContain("PUBLIC_URL is required in production");
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "without CLIENT_URL allows no browser origin, and says so at start",
+    async () => {
+      const { proc, url } = await startApi({ ...PRODUCTION_ENV });
+      try {
+        expect(proc.output()).toContain("CLIENT_URL is not set: no browser origin may call this API");
+        // The origins development allows by default are not allowed here.
+        for (const origin of ["http://localhost:3000", "http://localhost:5173"]) {
+          const preflight = await fetch(`${url}/api/auth/refresh`, {
+            method: "OPTIONS",
+            headers: { origin, "access-control-request-method": "POST" },
+          });
+          expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
+          const read = await fetch(`${url}/api/movies`, { headers: { origin } });
+          expect(read.status).toBe(200);
+          expect(read.headers.get("access-control-allow-origin")).toBeNull();
+        }
+      } finally {
+        expect((await stop(proc)).code).toBe(0);
+      }
     },
     PROCESS_TEST_TIMEOUT_MS,
   );

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ErrorBody } from "@boxoffice/contracts";
-import { embeddedEnv, type Spawned, spawnScript } from "@boxoffice/testkit";
+import { embeddedEnv, PRODUCTION_ENV, type Spawned, spawnScript } from "@boxoffice/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 import { HttpClient, uniqueEmail, uniquePhone } from "./test/harness.ts";
 
@@ -17,15 +17,6 @@ afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-const PRODUCTION = {
-  NODE_ENV: "production",
-  JWT_ACCESS_SECRET: "a".repeat(48),
-  JWT_REFRESH_SECRET: "r".repeat(48),
-  PAYMENT_PROVIDER: "stripe",
-  STRIPE_SECRET_KEY: "sk_test_never_called",
-  STRIPE_WEBHOOK_SECRET: "whsec_never_called",
-};
 
 /** The API as `pnpm start` runs it, on an embedded database of its own. */
 function spawnApi(extra: Record<string, string>) {
@@ -52,7 +43,7 @@ describe("sign-in codes", () => {
   it(
     "in production with no SMS provider, phone sign-in answers 503 SMS_UNAVAILABLE and no code exists",
     async () => {
-      const { proc, http } = await startApi(PRODUCTION);
+      const { proc, http } = await startApi({ ...PRODUCTION_ENV });
       expect(proc.output()).toContain("phone sign-in is off");
       const phone = uniquePhone();
       for (const [path, body] of [
@@ -75,7 +66,7 @@ describe("sign-in codes", () => {
   it(
     "production refuses to start with the dev SMS provider, naming the variable",
     async () => {
-      const proc = spawnApi({ ...PRODUCTION, SMS_PROVIDER: "dev" });
+      const proc = spawnApi({ ...PRODUCTION_ENV, SMS_PROVIDER: "dev" });
       expect((await proc.exited).code).toBe(1);
       expect(proc.output()).toContain("SMS_PROVIDER=dev cannot run in production");
     },

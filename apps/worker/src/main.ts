@@ -12,7 +12,7 @@ import { startWorker } from "./worker.ts";
 
 let loaded: ReturnType<typeof loadConfig>;
 try {
-  loaded = loadConfig(process.env, { needsSecrets: false });
+  loaded = loadConfig(process.env, { needsSecrets: false, needsPublicUrl: false });
 } catch (err) {
   console.error(`boxoffice worker cannot start: ${err instanceof ConfigError ? err.message : String(err)}`);
   process.exit(1);

@@ -96,6 +96,20 @@ export function spawnScript(
 }
 
 /** The parent's environment without the variables that would point a child at the shared servers. */
+/**
+ * What production needs to start, with values no real provider accepts: strong secrets, Stripe as the
+ * payment provider (its API is never called by a test that only starts the process), a public URL.
+ */
+export const PRODUCTION_ENV: Readonly<Record<string, string>> = {
+  NODE_ENV: "production",
+  JWT_ACCESS_SECRET: "a".repeat(48),
+  JWT_REFRESH_SECRET: "r".repeat(48),
+  PAYMENT_PROVIDER: "stripe",
+  STRIPE_SECRET_KEY: "sk_test_never_called",
+  STRIPE_WEBHOOK_SECRET: "whsec_never_called",
+  PUBLIC_URL: "https://tickets.example.com",
+};
+
 export function embeddedEnv(extra: Record<string, string>): Record<string, string | undefined> {
   const { DATABASE_URL: _db, REDIS_URL: _redis, NODE_ENV: _env, ...rest } = process.env;
   return { ...rest, LOG_LEVEL: "info", ...extra };

@@ -3,7 +3,11 @@ import { loadConfigOrExit } from "../bootstrap.ts";
 
 /** The database the server would use (DATABASE_URL, or PGlite under DATA_DIR), migrated. */
 export async function openMigratedDatabase(): Promise<DbHandle & { where: string }> {
-  const { config } = loadConfigOrExit(process.env, { needsSecrets: false, needsPayments: false });
+  const { config } = loadConfigOrExit(process.env, {
+    needsSecrets: false,
+    needsPayments: false,
+    needsPublicUrl: false,
+  });
   const handle = await createDb(
     config.databaseUrl
       ? { kind: "postgres", url: config.databaseUrl }

@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
+import { ownAddress } from "./public-url.ts";
 import { errorResponse, methodNotAllowed } from "./responses.ts";
 
 /**
@@ -100,20 +101,6 @@ export function paymentRoutes(deps: AppDeps) {
     routes.all(`${path}/:orderId`, methodNotAllowed(["GET", "POST"]));
   }
   return routes;
-}
-
-/**
- * This process's own listening address, from the request's socket: the webhook goes to this server
- * whatever Host header the request carried.
- */
-function ownAddress(c: Context<AppEnv>): string {
-  const bindings = c.env as { incoming?: { socket?: { localAddress?: string; localPort?: number } } };
-  const socket = bindings.incoming?.socket;
-  if (!socket?.localAddress || !socket.localPort) {
-    return new URL(c.req.url).origin;
-  }
-  const host = socket.localAddress.includes(":") ? `[${socket.localAddress}]` : socket.localAddress;
-  return `http://${host.replace(/^\[::ffff:(\d+\.\d+\.\d+\.\d+)\]$/, "$1")}:${socket.localPort}`;
 }
 
 async function devPayOptions(

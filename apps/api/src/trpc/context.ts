@@ -4,6 +4,7 @@ import type { Context as HonoContext } from "hono";
 import { getCookie } from "hono/cookie";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "../http/app-env.ts";
+import { publicUrl } from "../http/public-url.ts";
 import {
   clearRefreshCookie,
   DEVICE_COOKIE,
@@ -17,8 +18,8 @@ export type TrpcContext = {
   requestId: string;
   logger: Logger;
   clientIp: string;
-  /** scheme://host the client used, for links the API hands out (the dev provider's pay page). */
-  origin(): string;
+  /** The origin of links the API hands out (the dev provider's pay page): PUBLIC_URL, never the Host header. */
+  publicUrl(): string;
   /** The raw `Authorization` header; procedures that need a user verify it (see authedProcedure). */
   authorization: string | undefined;
   refreshCookie: string | undefined;
@@ -46,7 +47,7 @@ export function createTrpcContext(c: HonoContext<AppEnv>): TrpcContext {
     requestId: c.get("requestId"),
     logger: c.get("logger"),
     clientIp: c.get("clientIp"),
-    origin: () => new URL(c.req.url).origin,
+    publicUrl: () => publicUrl(c),
     authorization: c.req.header("authorization"),
     refreshCookie: getCookie(c, REFRESH_COOKIE),
     deviceCookie: getCookie(c, DEVICE_COOKIE),

@@ -3,6 +3,14 @@ import { ConfigError, loadConfig } from "./env.ts";
 
 const strong = (c: string) => c.repeat(40);
 
+/** What every production start needs besides a payment provider. */
+const productionBase = {
+  NODE_ENV: "production",
+  JWT_ACCESS_SECRET: strong("a"),
+  JWT_REFRESH_SECRET: strong("r"),
+  PUBLIC_URL: "https://tickets.example.com",
+};
+
 const razorpayKeys = {
   PAYMENT_PROVIDER: "razorpay",
   RAZORPAY_KEY_ID: "rzp_test_k",
@@ -41,9 +49,7 @@ describe("loadConfig", () => {
       loadConfig({ NODE_ENV: "production", JWT_ACCESS_SECRET: strong("a"), JWT_REFRESH_SECRET: "tiny" }),
     ).toThrow(/JWT_REFRESH_SECRET is too weak/);
     const { config } = loadConfig({
-      NODE_ENV: "production",
-      JWT_ACCESS_SECRET: strong("a"),
-      JWT_REFRESH_SECRET: strong("r"),
+      ...productionBase,
       DATABASE_URL: "postgres://db.internal/boxoffice",
       ...razorpayKeys,
     });
@@ -51,11 +57,7 @@ describe("loadConfig", () => {
   });
 
   it("production takes money through a real provider with all its keys; elsewhere dev is the default", () => {
-    const secrets = {
-      NODE_ENV: "production",
-      JWT_ACCESS_SECRET: strong("a"),
-      JWT_REFRESH_SECRET: strong("r"),
-    };
+    const secrets = productionBase;
     expect(() => loadConfig(secrets)).toThrow(/PAYMENT_PROVIDER must be razorpay or stripe in production/);
     expect(() => loadConfig({ ...secrets, PAYMENT_PROVIDER: "dev" })).toThrow(/PAYMENT_PROVIDER/);
     expect(() =>
@@ -76,9 +78,7 @@ describe("loadConfig", () => {
 
   it("production has no dev SMS provider: phone sign-in is off unless a real one is configured", () => {
     const production = {
-      NODE_ENV: "production",
-      JWT_ACCESS_SECRET: strong("a"),
-      JWT_REFRESH_SECRET: strong("r"),
+      ...productionBase,
       DATABASE_URL: "postgres://db.internal/boxoffice",
       REDIS_URL: "redis://cache.internal:6379",
       ...razorpayKeys,
@@ -97,9 +97,7 @@ describe("loadConfig", () => {
 
   it("warns when production runs without Redis: each process would count rate limits alone", () => {
     const production = {
-      NODE_ENV: "production",
-      JWT_ACCESS_SECRET: strong("a"),
-      JWT_REFRESH_SECRET: strong("r"),
+      ...productionBase,
       DATABASE_URL: "postgres://db.internal/boxoffice",
       ...razorpayKeys,
     };
@@ -107,6 +105,33 @@ describe("loadConfig", () => {
     const withRedis = loadConfig({ ...production, REDIS_URL: "redis://cache.internal:6379" });
     expect(withRedis.warnings.join("\n")).not.toMatch(/REDIS_URL/);
     expect(loadConfig({}).warnings.join("\n")).not.toMatch(/REDIS_URL/);
+  });
+
+  it("production refuses demo data and a missing PUBLIC_URL, and allows no browser origin unless CLIENT_URL says", () => {
+    const production = { ...productionBase, ...razorpayKeys };
+    expect(() => loadConfig({ ...production, SEED_DEMO_DATA: "true" })).toThrow(
+      /SEED_DEMO_DATA=true cannot run in production/,
+    );
+    expect(loadConfig({ ...production, SEED_DEMO_DATA: "false" }).config.seedDemoData).toBe(false);
+    const { PUBLIC_URL: _, ...noPublicUrl } = production;
+    expect(() => loadConfig(noPublicUrl)).toThrow(/PUBLIC_URL is required in production/);
+    // The worker hands out no links, so it starts without one.
+    expect(loadConfig(noPublicUrl, { needsPublicUrl: false }).config.publicUrl).toBeUndefined();
+    expect(() => loadConfig({ ...production, PUBLIC_URL: "https://tickets.example.com/app" })).toThrow(
+      /PUBLIC_URL: must be an origin/,
+    );
+    expect(loadConfig({ ...production, PUBLIC_URL: "https://tickets.example.com/" }).config.publicUrl).toBe(
+      "https://tickets.example.com",
+    );
+
+    const noCors = loadConfig(production);
+    expect(noCors.config.corsOrigins).toEqual([]);
+    expect(noCors.warnings.join("\n")).toMatch(/CLIENT_URL is not set: no browser origin/);
+    const withCors = loadConfig({ ...production, CLIENT_URL: "https://app.example.com" });
+    expect(withCors.config.corsOrigins).toEqual(["https://app.example.com"]);
+    expect(withCors.warnings.join("\n")).not.toMatch(/CLIENT_URL/);
+    // Development keeps its localhost front ends.
+    expect(loadConfig({}).config.corsOrigins).toEqual(["http://localhost:3000", "http://localhost:5173"]);
   });
 
   it("warns that payments go elsewhere when a provider's API base URL is overridden", () => {

@@ -17,12 +17,13 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default("0.0.0.0"),
+  // No default here: development's localhost origins are filled in below, production gets none.
   CLIENT_URL: z
     .string()
-    .default("http://localhost:3000,http://localhost:5173")
+    .optional()
     .refine(
       (list) =>
-        list
+        (list ?? "")
           .split(",")
           .map((s) => s.trim())
           .filter(Boolean)
@@ -31,6 +32,10 @@ const EnvSchema = z.object({
         error: "must be comma-separated origins such as https://app.example.com (no path, no trailing slash)",
       },
     ),
+  PUBLIC_URL: optionalUrl(/^https?$/, "https://tickets.example.com").refine(
+    (v) => v === undefined || new URL(v).origin === v.replace(/\/$/, ""),
+    "must be an origin such as https://tickets.example.com (no path)",
+  ),
   DATABASE_URL: optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
   DATA_DIR: z.string().min(1).default("./data"),
   REDIS_URL: optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
@@ -82,7 +87,10 @@ export interface Config {
   env: "development" | "test" | "production";
   port: number;
   host: string;
+  /** Origins allowed to call with credentials from a browser; none unless CLIENT_URL says (production). */
   corsOrigins: string[];
+  /** Where clients reach this API; links handed out start with it. Unset only outside production. */
+  publicUrl: string | undefined;
   databaseUrl: string | undefined;
   dataDir: string;
   redisUrl: string | undefined;
@@ -150,7 +158,16 @@ export interface LoadedConfig {
   warnings: string[];
 }
 
+/** What the calling process needs: the API needs everything; the worker and command-line tools less. */
+export interface LoadConfigOptions {
+  needsSecrets?: boolean;
+  needsPayments?: boolean;
+  needsPublicUrl?: boolean;
+}
+
 const MIN_SECRET_LENGTH = 32;
+/** Vite's and a typical dev server's origins, allowed outside production when CLIENT_URL is unset. */
+const DEVELOPMENT_CLIENT_URL = "http://localhost:3000,http://localhost:5173";
 
 /**
  * Reads and checks the environment once. Throws ConfigError naming every bad variable; in production a
@@ -158,7 +175,7 @@ const MIN_SECRET_LENGTH = 32;
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
-  options: { needsSecrets?: boolean; needsPayments?: boolean } = {},
+  options: LoadConfigOptions = {},
 ): LoadedConfig {
   // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
   const needsSecrets = options.needsSecrets ?? true;
@@ -211,6 +228,26 @@ export function loadConfig(
   // Command-line tools take no payments either; the API and the worker (which sends refunds) do.
   const payments = paymentsConfig(e, production && (options.needsPayments ?? true), warnings);
   const sms = smsConfig(e, production, warnings);
+  if (production && e.SEED_DEMO_DATA) {
+    throw new ConfigError(
+      "SEED_DEMO_DATA=true cannot run in production: the demo data has an admin whose password is published. Unset SEED_DEMO_DATA and create admins with pnpm admin:create",
+    );
+  }
+  // Only the API hands out links; the worker and the command-line tools do not need to know its address.
+  if (production && !e.PUBLIC_URL && (options.needsPublicUrl ?? true)) {
+    throw new ConfigError(
+      "PUBLIC_URL is required in production: the https origin clients reach this API at (links it hands out start with it, never with a request's Host header)",
+    );
+  }
+  const corsOrigins = (e.CLIENT_URL ?? (production ? "" : DEVELOPMENT_CLIENT_URL))
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (production && corsOrigins.length === 0) {
+    warnings.push(
+      "CLIENT_URL is not set: no browser origin may call this API with credentials (no CORS). Set CLIENT_URL to your front end's origins",
+    );
+  }
   if (production && !e.REDIS_URL) {
     warnings.push(
       "REDIS_URL is not set: rate limits (sign-in guesses included) are counted in this process's memory, so each API process counts alone and a restart forgets them. Run production with Redis",
@@ -225,9 +262,8 @@ export function loadConfig(
       env: e.NODE_ENV,
       port: e.PORT,
       host: e.HOST,
-      corsOrigins: e.CLIENT_URL.split(",")
-        .map((s) => s.trim())
-        .filter(Boolean),
+      corsOrigins,
+      publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
       databaseUrl: e.DATABASE_URL,
       dataDir: e.DATA_DIR,
       redisUrl: e.REDIS_URL,

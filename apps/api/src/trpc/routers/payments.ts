@@ -28,7 +28,7 @@ export const paymentsRouter = router({
         currency: order.currency,
         holdExpiresAt: holdExpiresAt.toISOString(),
         ...(keyId ? { keyId } : {}),
-        ...(payPath ? { payUrl: new URL(payPath, ctx.origin()).toString() } : {}),
+        ...(payPath ? { payUrl: new URL(payPath, ctx.publicUrl()).toString() } : {}),
       };
     }),
 
