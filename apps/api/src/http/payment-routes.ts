@@ -1,6 +1,6 @@
 import { ProviderIdSchema } from "@boxoffice/contracts";
-import { AppError, DEV_PAY_PATH, handleWebhook } from "@boxoffice/core";
-import { paymentOrders } from "@boxoffice/db";
+import { AppError, DEV_PAY_PATH, type Html, handleWebhook, html } from "@boxoffice/core";
+import { holds, movies, paymentOrders, showtimes, theaters } from "@boxoffice/db";
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
@@ -38,8 +38,21 @@ export function paymentRoutes(deps: AppDeps) {
         throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
       }
       const [order] = await deps.db
-        .select()
+        .select({
+          providerOrderId: paymentOrders.providerOrderId,
+          amount: paymentOrders.amount,
+          currency: paymentOrders.currency,
+          movieTitle: movies.title,
+          theaterName: theaters.name,
+          timeZone: theaters.timeZone,
+          startAt: showtimes.startAt,
+          seatIds: holds.seatIds,
+        })
         .from(paymentOrders)
+        .innerJoin(holds, eq(holds.id, paymentOrders.holdId))
+        .innerJoin(showtimes, eq(showtimes.id, paymentOrders.showtimeId))
+        .innerJoin(movies, eq(movies.id, showtimes.movieId))
+        .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
         .where(and(eq(paymentOrders.provider, "dev"), eq(paymentOrders.providerOrderId, id)));
       if (!order) {
         throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
@@ -51,7 +64,7 @@ export function paymentRoutes(deps: AppDeps) {
     routes.get(`${path}/:orderId`, async (c) => {
       try {
         const order = await findOrder(c.req.param("orderId"));
-        return c.html(payPage(order.providerOrderId, order.amount, order.currency));
+        return c.html(payPage(order).toString());
       } catch (err) {
         return errorResponse(c, err);
       }
@@ -91,7 +104,7 @@ export function paymentRoutes(deps: AppDeps) {
           ...(webhookStatus === undefined ? { webhook: paid.webhook } : { webhookStatus }),
         };
         if ((c.req.header("accept") ?? "").includes("text/html")) {
-          return c.html(paidPage(answer.orderId, options.fail, webhookStatus));
+          return c.html(paidPage(answer.orderId, options.fail, webhookStatus).toString());
         }
         return c.json(answer, 200);
       } catch (err) {
@@ -138,26 +151,44 @@ async function devPayOptions(
   };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
-
 function money(amount: number, currency: string): string {
   return new Intl.NumberFormat("en-IN", { style: "currency", currency }).format(amount / 100);
 }
 
-function payPage(orderId: string, amount: number, currency: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
-<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto">
+const PAGE_STYLE = "font-family:sans-serif;max-width:28rem;margin:3rem auto";
+
+interface PayPageOrder {
+  providerOrderId: string;
+  amount: number;
+  currency: string;
+  movieTitle: string;
+  theaterName: string;
+  timeZone: string;
+  startAt: Date;
+  seatIds: string[];
+}
+
+function payPage(order: PayPageOrder): Html {
+  const total = money(order.amount, order.currency);
+  const when = order.startAt.toLocaleString("en-IN", {
+    timeZone: order.timeZone,
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
+<body style="${PAGE_STYLE}">
 <h1>Dev payment</h1><p>No money moves: this is the embedded dev provider.</p>
-<p>Order <code>${escapeHtml(orderId)}</code>: <strong>${escapeHtml(money(amount, currency))}</strong></p>
-<form method="post"><button type="submit">Pay ${escapeHtml(money(amount, currency))}</button></form>
+<p><strong>${order.movieTitle}</strong>, ${order.theaterName}, ${when}: seats ${order.seatIds.join(", ")}</p>
+<p>Order <code>${order.providerOrderId}</code>: <strong>${total}</strong></p>
+<form method="post"><button type="submit">Pay ${total}</button></form>
 <form method="post"><input type="hidden" name="fail" value="true"><button type="submit">Fail the payment</button></form>
 </body></html>`;
 }
 
-function paidPage(orderId: string, failed: boolean, webhookStatus: number | undefined): string {
+function paidPage(orderId: string, failed: boolean, webhookStatus: number | undefined): Html {
   const outcome = failed ? "The payment failed." : "Paid.";
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
-<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${outcome}</h1>
-<p>Order <code>${escapeHtml(orderId)}</code>: the signed webhook was answered ${webhookStatus ?? "-"}.
-Check <code>GET /api/payments/orders/${escapeHtml(orderId)}</code> for the booking.</p></body></html>`;
+  return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
+<body style="${PAGE_STYLE}"><h1>${outcome}</h1>
+<p>Order <code>${orderId}</code>: the signed webhook was answered ${webhookStatus ?? "-"}.
+Check <code>GET /api/payments/orders/${orderId}</code> for the booking.</p></body></html>`;
 }
