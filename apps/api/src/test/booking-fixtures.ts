@@ -8,7 +8,7 @@ import {
   seatClaims,
   webhookEvents,
 } from "@boxoffice/db";
-import { count, eq, isNotNull } from "drizzle-orm";
+import { and, count, eq, inArray, isNotNull } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { createCatalog, createShowtime } from "./catalog-fixtures.ts";
 import type { TestServer } from "./harness.ts";
@@ -172,13 +172,17 @@ export async function recordsOfOrder(server: TestServer, providerOrderId: string
  * Waits until no refund is still waiting to be sent: a webhook answers before the refund it decided has
  * gone out (it is sent behind the answer).
  */
-export async function refundsSent(server: TestServer, timeoutMs = 5_000): Promise<void> {
+export async function refundsSent(
+  server: TestServer,
+  options: { timeoutMs?: number; bookingIds?: string[] } = {},
+): Promise<void> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
   const deadline = Date.now() + timeoutMs;
+  const pending = options.bookingIds
+    ? and(eq(refunds.status, "pending"), inArray(refunds.bookingId, options.bookingIds))
+    : eq(refunds.status, "pending");
   for (;;) {
-    const [row] = await server.deps.db
-      .select({ n: count() })
-      .from(refunds)
-      .where(eq(refunds.status, "pending"));
+    const [row] = await server.deps.db.select({ n: count() }).from(refunds).where(pending);
     if ((row?.n ?? 0) === 0) {
       return;
     }
