@@ -172,6 +172,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       REDIS_PREFIX: redisPrefix,
       JWT_ACCESS_SECRET: secrets.jwtAccessSecret,
       JWT_REFRESH_SECRET: secrets.jwtRefreshSecret,
+      // Shared by every API process of the run, as the JWT secrets are.
+      TICKET_SIGNING_SECRET: randomBytes(36).toString("base64url"),
       SEED_DEMO_DATA: "false",
       PAYMENT_PROVIDER: "dev",
       // All load comes from one address: the limits would measure the proof, not the system.

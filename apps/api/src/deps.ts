@@ -187,7 +187,7 @@ export async function buildDeps(
     onHoldExpiry: (holdId, expiresAt) => producer?.schedule(holdId, expiresAt),
     providers,
     devPayments: dev,
-    ticketSecret: ticketSecret(config.jwtRefreshSecret),
+    ticketSecret: ticketSecret(config.ticketSigningSecret),
     stopBackground: async () => {
       revocations.stop();
       clearInterval(sweeper);

@@ -17,6 +17,7 @@ export * from "./catalog/seat-map.ts";
 export * from "./catalog/showtimes.ts";
 export * from "./catalog/theaters.ts";
 export * from "./catalog/to-dto.ts";
+export * from "./config/configuration-table.ts";
 export * from "./config/env.ts";
 export * from "./demo/demo-catalog.ts";
 export * from "./demo/seed-demo.ts";

@@ -104,6 +104,7 @@ export const PRODUCTION_ENV: Readonly<Record<string, string>> = {
   NODE_ENV: "production",
   JWT_ACCESS_SECRET: "a".repeat(48),
   JWT_REFRESH_SECRET: "r".repeat(48),
+  TICKET_SIGNING_SECRET: "t".repeat(48),
   PAYMENT_PROVIDER: "stripe",
   STRIPE_SECRET_KEY: "sk_test_never_called",
   STRIPE_WEBHOOK_SECRET: "whsec_never_called",

@@ -1,5 +1,5 @@
 import { ProviderIdSchema } from "@boxoffice/contracts";
-import { AppError, DEV_PAY_PATH, type Html, handleWebhook, html } from "@boxoffice/core";
+import { AppError, DEV_PAY_PATH, type Html, handleWebhook, html, invalidField } from "@boxoffice/core";
 import { holds, movies, paymentOrders, showtimes, theaters } from "@boxoffice/db";
 import { and, eq } from "drizzle-orm";
 import { type Context, Hono } from "hono";
@@ -140,9 +140,7 @@ async function devPayOptions(
     amount !== undefined &&
     !(Number.isInteger(amount) && (amount as number) > 0 && (amount as number) < 1e9)
   ) {
-    throw new AppError("VALIDATION_FAILED", "Invalid input: amount", {
-      issues: [{ path: "amount", message: "must be a positive whole number of minor units", code: "custom" }],
-    });
+    throw invalidField("amount", "must be a positive whole number of minor units");
   }
   return {
     ...(amount !== undefined ? { amount: amount as number } : {}),

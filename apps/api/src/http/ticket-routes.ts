@@ -1,5 +1,11 @@
 import { IdSchema } from "@boxoffice/contracts";
-import { AppError, findBookingView, loadShowtimeForSale, renderTicketPdf } from "@boxoffice/core";
+import {
+  AppError,
+  findBookingView,
+  invalidField,
+  loadShowtimeForSale,
+  renderTicketPdf,
+} from "@boxoffice/core";
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -20,9 +26,7 @@ export function ticketRoutes(deps: AppDeps) {
       const viewer = await deps.tokens.verifyAccessToken(token);
       const id = c.req.param("id");
       if (!IdSchema.safeParse(id).success) {
-        throw new AppError("VALIDATION_FAILED", "Invalid input: id", {
-          issues: [{ path: "id", message: "must be a UUID", code: "invalid_format" }],
-        });
+        throw invalidField("id", "must be a UUID");
       }
       const row = await findBookingView(deps.db, viewer, id);
       const { booking } = row;

@@ -26,7 +26,7 @@ import type { PaymentsDeps } from "../payments/deps.ts";
 import { processRefunds } from "../payments/refunds.ts";
 import { countLiveClaims } from "../seating/live-claims.ts";
 import type { Clock } from "../shared/clock.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalidField } from "../shared/errors.ts";
 import { findMovie, findScreen, findShowtime, findTheater } from "./find.ts";
 import { liveShowtime, onLocalDay } from "./movies.ts";
 import { seatTypePrices } from "./prices.ts";
@@ -43,18 +43,12 @@ export const SALES_CUTOFF_AFTER_START_MINUTES = 15;
 
 const MINUTE = 60_000;
 
-function invalid(path: string, message: string): AppError {
-  return new AppError("VALIDATION_FAILED", `Invalid input: ${path}`, {
-    issues: [{ path, message, code: "custom" }],
-  });
-}
-
 function checkTimes(startAt: Date, endAt: Date, salesCloseAt: Date): void {
   if (endAt <= startAt) {
-    throw invalid("endAt", "must be after startAt");
+    throw invalidField("endAt", "must be after startAt");
   }
   if (salesCloseAt > endAt) {
-    throw invalid("salesCloseAt", "must not be after endAt");
+    throw invalidField("salesCloseAt", "must not be after endAt");
   }
 }
 
@@ -97,7 +91,7 @@ export async function createShowtime(deps: Deps, input: ShowtimeInput): Promise<
   const theater = await findTheater(deps.db, input.theaterId, "theaterId");
   const screen = await findScreen(deps.db, input.screenId, "screenId");
   if (screen.theaterId !== theater.id) {
-    throw invalid("screenId", "belongs to another theater");
+    throw invalidField("screenId", "belongs to another theater");
   }
   if (theater.archivedAt) {
     throw new AppError("CONFLICT", "This theater is archived", { field: "theaterId" });

@@ -8,7 +8,7 @@ import { type Database, screens, theaters } from "@boxoffice/db";
 import { and, asc, count, eq, isNull, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import type { Clock } from "../shared/clock.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalidField } from "../shared/errors.ts";
 import { findTheater } from "./find.ts";
 import { toTheater } from "./to-dto.ts";
 
@@ -23,11 +23,7 @@ async function assertZoneKnownToDatabase(db: Database, timeZone: string): Promis
   try {
     await db.execute(sql`select now() at time zone ${timeZone}`);
   } catch {
-    throw new AppError("VALIDATION_FAILED", "Invalid input: timeZone", {
-      issues: [
-        { path: "timeZone", message: `time zone ${timeZone} is not known to the database`, code: "custom" },
-      ],
-    });
+    throw invalidField("timeZone", `time zone ${timeZone} is not known to the database`);
   }
 }
 

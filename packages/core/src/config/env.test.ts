@@ -8,6 +8,7 @@ const productionBase = {
   NODE_ENV: "production",
   JWT_ACCESS_SECRET: strong("a"),
   JWT_REFRESH_SECRET: strong("r"),
+  TICKET_SIGNING_SECRET: strong("t"),
   PUBLIC_URL: "https://tickets.example.com",
 };
 
@@ -105,6 +106,23 @@ describe("loadConfig", () => {
     const withRedis = loadConfig({ ...production, REDIS_URL: "redis://cache.internal:6379" });
     expect(withRedis.warnings.join("\n")).not.toMatch(/REDIS_URL/);
     expect(loadConfig({}).warnings.join("\n")).not.toMatch(/REDIS_URL/);
+  });
+
+  it("tickets are signed with a secret of their own, so rotating the JWT secrets leaves them valid", () => {
+    const production = { ...productionBase, ...razorpayKeys };
+    const { TICKET_SIGNING_SECRET: _, ...noTicketSecret } = production;
+    expect(() => loadConfig(noTicketSecret)).toThrow(/TICKET_SIGNING_SECRET is required in production/);
+    expect(() => loadConfig({ ...production, TICKET_SIGNING_SECRET: production.JWT_REFRESH_SECRET })).toThrow(
+      /TICKET_SIGNING_SECRET must differ/,
+    );
+    const before = loadConfig(production).config;
+    const rotated = loadConfig({
+      ...production,
+      JWT_REFRESH_SECRET: strong("s"),
+      JWT_ACCESS_SECRET: strong("b"),
+    });
+    expect(rotated.config.ticketSigningSecret).toBe(before.ticketSigningSecret);
+    expect(before.ticketSigningSecret).toBe(strong("t"));
   });
 
   it("production refuses demo data and a missing PUBLIC_URL, and allows no browser origin unless CLIENT_URL says", () => {

@@ -13,109 +13,231 @@ const optionalUrl = (protocols: RegExp, example: string) =>
     .pipe(z.url({ protocol: protocols, error: `must be a URL such as ${example}` }).optional())
     .optional();
 
+/** What the README's configuration table says of a variable: its default as shown, and what it means. */
+export interface VariableDoc {
+  shownDefault: string;
+  meaning: string;
+}
+
+const docs = new Map<z.ZodType, VariableDoc>();
+
+/** A variable, declared once: how it is read, its default as the README shows it, and what it means. */
+function variable<T extends z.ZodType>(schema: T, shownDefault: string, meaning: string): T {
+  docs.set(schema, { shownDefault, meaning });
+  return schema;
+}
+
+const secretVariable = (meaning: string) =>
+  variable(z.string().optional(), "ephemeral in development", meaning);
+
 const EnvSchema = z.object({
-  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().default("0.0.0.0"),
-  // No default here: development's localhost origins are filled in below, production gets none.
-  CLIENT_URL: z
-    .string()
-    .optional()
-    .refine(
-      (list) =>
-        (list ?? "")
-          .split(",")
-          .map((s) => s.trim())
-          .filter(Boolean)
-          .every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
-      {
-        error: "must be comma-separated origins such as https://app.example.com (no path, no trailing slash)",
-      },
-    ),
-  PUBLIC_URL: optionalUrl(/^https?$/, "https://tickets.example.com").refine(
-    (v) => v === undefined || new URL(v).origin === v.replace(/\/$/, ""),
-    "must be an origin such as https://tickets.example.com (no path)",
+  NODE_ENV: variable(
+    z.enum(["development", "test", "production"]).default("development"),
+    "`development`",
+    "`development`, `test` or `production`. Production requires strong secrets, a real payment provider and `PUBLIC_URL`, and refuses demo data.",
   ),
-  DATABASE_URL: optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
-  DATA_DIR: z.string().min(1).default("./data"),
-  REDIS_URL: optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
-  REDIS_PREFIX: z
-    .string()
-    .regex(/^[\w.:-]{1,40}$/, { error: "must be 1-40 letters, digits, dots, colons or dashes" })
-    .default("boxoffice:"),
-  JWT_ACCESS_SECRET: z.string().optional(),
-  JWT_REFRESH_SECRET: z.string().optional(),
-  ACCESS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
-  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  RATE_LIMIT_AUTH_PER_MIN: z.coerce.number().int().min(0).default(20),
-  RATE_LIMIT_HOLDS_PER_MIN: z.coerce.number().int().min(0).default(30),
-  RATE_LIMIT_LOGIN_PER_ACCOUNT: z.coerce.number().int().min(0).default(10),
-  HOLD_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(600),
-  HOLD_MAX_LIFETIME_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(10)
-    .max(4 * 3600)
-    .default(1800),
-  HOLD_MAX_SEATS: z.coerce.number().int().min(1).max(50).default(10),
-  HOLD_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2000),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(102_400),
-  TRUST_PROXY: booleanish.default(false),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  SEED_DEMO_DATA: booleanish.optional(),
-  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
-  MONGO_URI: z.string().optional(),
-  PAYMENT_PROVIDER: z.enum(["dev", "razorpay", "stripe"]).optional(),
-  SMS_PROVIDER: z.enum(["dev", "none"]).optional(),
-  RAZORPAY_KEY_ID: z.string().trim().min(1).optional(),
-  RAZORPAY_KEY_SECRET: z.string().trim().min(1).optional(),
-  RAZORPAY_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
-  RAZORPAY_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4010"),
-  STRIPE_SECRET_KEY: z.string().trim().min(1).optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().trim().min(1).optional(),
-  STRIPE_PUBLISHABLE_KEY: z.string().trim().min(1).optional(),
-  STRIPE_API_BASE_URL: optionalUrl(/^https?$/, "http://127.0.0.1:4020").refine(
-    (v) => v === undefined || (new URL(v).pathname === "/" && new URL(v).search === ""),
-    "must be an origin such as http://127.0.0.1:4020, with no path: the Stripe SDK adds /v1 itself",
+  PORT: variable(
+    z.coerce.number().int().min(0).max(65535).default(8080),
+    "`8080`",
+    "HTTP port (`0` picks a free one).",
+  ),
+  HOST: variable(z.string().default("0.0.0.0"), "`0.0.0.0`", "Interface to listen on."),
+  CLIENT_URL: variable(
+    z
+      .string()
+      .optional()
+      .refine(
+        (list) =>
+          (list ?? "")
+            .split(",")
+            .map((s) => s.trim())
+            .filter(Boolean)
+            .every((origin) => URL.canParse(origin) && new URL(origin).origin === origin),
+        {
+          error:
+            "must be comma-separated origins such as https://app.example.com (no path, no trailing slash)",
+        },
+      ),
+    "`http://localhost:3000,http://localhost:5173` outside production; none in production",
+    "Comma-separated CORS allow-list (credentials allowed); also the only origins whose pages may refresh or sign out with the `boxoffice_refresh` cookie. Production without it allows no browser origin, and says so at start.",
+  ),
+  PUBLIC_URL: variable(
+    optionalUrl(/^https?$/, "https://tickets.example.com").refine(
+      (v) => v === undefined || new URL(v).origin === v.replace(/\/$/, ""),
+      "must be an origin such as https://tickets.example.com (no path)",
+    ),
+    "the address the API listens on, outside production; required in production",
+    "The origin clients reach the API at (`https://tickets.example.com`, no path). Links the API hands out (the dev provider's pay page) start with it, never with a request's `Host` header.",
+  ),
+  DATABASE_URL: variable(
+    optionalUrl(/^postgres(ql)?$/, "postgres://user@host:5432/db"),
+    "unset",
+    "`postgres://…`. Unset: embedded PGlite under `DATA_DIR`.",
+  ),
+  DATA_DIR: variable(
+    z.string().min(1).default("./data"),
+    "`./data`",
+    "Where embedded PGlite keeps its files (`DATA_DIR/pglite`).",
+  ),
+  REDIS_URL: variable(
+    optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
+    "unset",
+    "`redis://…`. Set: rate limits are shared through Redis (if Redis stops answering, requests are let through and a warning logged, so an outage never locks users out) and jobs go to the worker. Production without it starts with a warning: each process would count rate limits alone.",
+  ),
+  REDIS_PREFIX: variable(
+    z
+      .string()
+      .regex(/^[\w.:-]{1,40}$/, { error: "must be 1-40 letters, digits, dots, colons or dashes" })
+      .default("boxoffice:"),
+    "`boxoffice:`",
+    "Start of every Redis key and channel, so deployments can share a Redis.",
+  ),
+  JWT_ACCESS_SECRET: secretVariable("HS256 key for access tokens. Production: required, ≥ 32 characters."),
+  JWT_REFRESH_SECRET: secretVariable(
+    "Key for hashing refresh tokens, OTP codes and device tokens. Production: required, ≥ 32 characters, different from the access secret.",
+  ),
+  TICKET_SIGNING_SECRET: secretVariable(
+    "Key that signs ticket QR payloads (HKDF-derived). Production: required, ≥ 32 characters, different from both JWT secrets, so rotating those leaves tickets sold valid. Rotating it makes the door refuse tickets signed before.",
+  ),
+  ACCESS_TOKEN_TTL_SECONDS: variable(
+    z.coerce.number().int().min(60).max(86_400).default(900),
+    "`900`",
+    "Access token lifetime. Signing out, a reused refresh token or a role change stops a token sooner (within about a second on every API process).",
+  ),
+  REFRESH_TOKEN_TTL_DAYS: variable(
+    z.coerce.number().int().min(1).max(365).default(30),
+    "`30`",
+    "Refresh token lifetime (each rotation starts a new one).",
+  ),
+  RATE_LIMIT_AUTH_PER_MIN: variable(
+    z.coerce.number().int().min(0).default(20),
+    "`20`",
+    "Requests per minute per client address on each auth route (login, register, OTP request and refresh count separately); `0` turns it off.",
+  ),
+  RATE_LIMIT_LOGIN_PER_ACCOUNT: variable(
+    z.coerce.number().int().min(0).default(10),
+    "`10`",
+    "Wrong passwords per 15 minutes for an account (its email) from devices it has never signed in from, however many addresses send them; past it those devices get 429 with `Retry-After` without their password being checked. A device that has signed in before (its `deviceToken` or `boxoffice_device` cookie) has a budget of its own, so the owner still gets in. Right passwords never count. `0` turns it off.",
+  ),
+  RATE_LIMIT_HOLDS_PER_MIN: variable(
+    z.coerce.number().int().min(0).default(30),
+    "`30`",
+    "Seat holds per minute, counted per user and per client address; `0` turns it off.",
+  ),
+  HOLD_TTL_SECONDS: variable(
+    z.coerce.number().int().min(10).max(3600).default(600),
+    "`600`",
+    "How long a hold lasts, and what a refresh extends it to.",
+  ),
+  HOLD_MAX_LIFETIME_SECONDS: variable(
+    z.coerce
+      .number()
+      .int()
+      .min(10)
+      .max(4 * 3600)
+      .default(1800),
+    "`1800`",
+    "No refresh extends a hold past this age. Must be at least `HOLD_TTL_SECONDS` (start-up refuses otherwise).",
+  ),
+  HOLD_MAX_SEATS: variable(
+    z.coerce.number().int().min(1).max(50).default(10),
+    "`10`",
+    "Most seats in one hold.",
+  ),
+  HOLD_SWEEP_INTERVAL_MS: variable(
+    z.coerce.number().int().min(100).max(60_000).default(2000),
+    "`2000`",
+    "Embedded mode only: how often the API sweeps lapsed holds (with Redis the worker does it).",
+  ),
+  BODY_LIMIT_BYTES: variable(
+    z.coerce.number().int().min(1024).default(102_400),
+    "`102400`",
+    "Largest request body; larger ones get 413.",
+  ),
+  TRUST_PROXY: variable(
+    booleanish.default(false),
+    "`false`",
+    "Take the client address from the last `X-Forwarded-For` entry, the one your proxy appended (only behind a proxy you control).",
+  ),
+  LOG_LEVEL: variable(
+    z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    "`info`",
+    "pino level (`silent` in tests).",
+  ),
+  SEED_DEMO_DATA: variable(
+    booleanish.optional(),
+    "`true` on embedded PGlite outside production, else `false`",
+    "Load demo data at start when the database is empty. Production refuses `true` (the demo admin's password is in this README).",
+  ),
+  SHUTDOWN_TIMEOUT_MS: variable(
+    z.coerce.number().int().min(0).default(10_000),
+    "`10000`",
+    "How long SIGTERM waits for in-flight requests before closing connections.",
+  ),
+  MONGO_URI: variable(z.string().optional(), "unset", "Not used: a warning points to `DATABASE_URL`."),
+  SMS_PROVIDER: variable(
+    z.enum(["dev", "none"]).optional(),
+    "`dev` outside production, `none` in production",
+    "Who sends sign-in codes. `dev` sends nothing and prints each message on stderr (production refuses to start with it); `none` turns phone sign-in off: `otp/request`, phone register/login and a phone change answer 503 `SMS_UNAVAILABLE`. A real provider (Twilio) comes with the notifications work.",
+  ),
+  PAYMENT_PROVIDER: variable(
+    z.enum(["dev", "razorpay", "stripe"]).optional(),
+    "`dev` outside production; required in production",
+    "`razorpay`, `stripe` or `dev`: who takes new payments. Production refuses `dev` (it takes no money). Any other provider whose keys are set keeps its webhooks and refunds working (payments started before a switch).",
+  ),
+  RAZORPAY_KEY_ID: variable(
+    z.string().trim().min(1).optional(),
+    "unset",
+    "Razorpay's API key id; with the next two, required with `PAYMENT_PROVIDER=razorpay`. Turn on automatic capture in the dashboard (authorized payments are also captured on confirmation).",
+  ),
+  RAZORPAY_KEY_SECRET: variable(z.string().trim().min(1).optional(), "unset", "Razorpay's API key secret."),
+  RAZORPAY_WEBHOOK_SECRET: variable(
+    z.string().trim().min(1).optional(),
+    "unset",
+    "The webhook secret set in Razorpay's dashboard.",
+  ),
+  RAZORPAY_API_BASE_URL: variable(
+    optionalUrl(/^https?$/, "http://127.0.0.1:4010"),
+    "`https://api.razorpay.com`",
+    "Another host for the Razorpay SDK (a stand-in for tests or staging); a warning is logged when set.",
+  ),
+  STRIPE_SECRET_KEY: variable(
+    z.string().trim().min(1).optional(),
+    "unset",
+    "Stripe's secret key; with `STRIPE_WEBHOOK_SECRET`, required with `PAYMENT_PROVIDER=stripe`.",
+  ),
+  STRIPE_WEBHOOK_SECRET: variable(
+    z.string().trim().min(1).optional(),
+    "unset",
+    "The webhook endpoint's signing secret (`whsec_…`).",
+  ),
+  STRIPE_PUBLISHABLE_KEY: variable(
+    z.string().trim().min(1).optional(),
+    "unset",
+    "Handed to clients with each PaymentIntent, for Stripe.js.",
+  ),
+  STRIPE_API_BASE_URL: variable(
+    optionalUrl(/^https?$/, "http://127.0.0.1:4020").refine(
+      (v) => v === undefined || (new URL(v).pathname === "/" && new URL(v).search === ""),
+      "must be an origin such as http://127.0.0.1:4020, with no path: the Stripe SDK adds /v1 itself",
+    ),
+    "`https://api.stripe.com`",
+    "Another host for the Stripe SDK (an origin, no path); a warning is logged when set.",
   ),
 });
 
 /** Every variable the configuration reads: a launcher that sets a process's configuration strips these. */
 export const ENV_VARIABLES: readonly string[] = Object.keys(EnvSchema.shape);
 
-export interface Config {
-  env: "development" | "test" | "production";
-  port: number;
-  host: string;
-  /** Origins allowed to call with credentials from a browser; none unless CLIENT_URL says (production). */
-  corsOrigins: string[];
-  /** Where clients reach this API; links handed out start with it. Unset only outside production. */
-  publicUrl: string | undefined;
-  databaseUrl: string | undefined;
-  dataDir: string;
-  redisUrl: string | undefined;
-  /** Every Redis key and channel starts with this, so deployments can share one Redis. */
-  redisPrefix: string;
-  jwtAccessSecret: string;
-  jwtRefreshSecret: string;
-  accessTokenTtlSeconds: number;
-  refreshTokenTtlDays: number;
-  rateLimitAuthPerMin: number;
-  rateLimitHoldsPerMin: number;
-  /** Password sign-ins per account per 15 minutes, from any address. */
-  rateLimitLoginPerAccount: number;
-  holdTtlSeconds: number;
-  holdMaxLifetimeSeconds: number;
-  holdMaxSeats: number;
-  /** Embedded mode only: how often the API process sweeps lapsed holds (the worker does it with Redis). */
-  holdSweepIntervalMs: number;
-  bodyLimitBytes: number;
-  trustProxy: boolean;
-  logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
-  seedDemoData: boolean;
-  shutdownTimeoutMs: number;
-  payments: PaymentsConfig;
-  sms: SmsConfig;
+/** Every variable with what the README says of it, in declaration order: the README's table is made from this. */
+export function environmentVariables(): Array<{ name: string } & VariableDoc> {
+  return Object.entries(EnvSchema.shape).map(([name, schema]) => {
+    const doc = docs.get(schema);
+    if (!doc) {
+      throw new Error(`${name} is declared without variable(): it has no documentation`);
+    }
+    return { name, ...doc };
+  });
 }
 
 /**
@@ -152,6 +274,9 @@ export class ConfigError extends Error {
   override readonly name = "ConfigError";
 }
 
+/** The configuration every part reads: the variables above, checked together and named for use. */
+export type Config = ReturnType<typeof readConfig>;
+
 export interface LoadedConfig {
   config: Config;
   /** Things the operator should read at start; the caller logs them. */
@@ -177,8 +302,6 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   options: LoadConfigOptions = {},
 ): LoadedConfig {
-  // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
-  const needsSecrets = options.needsSecrets ?? true;
   // `PORT=` in an env file means "not set", not zero.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ""),
@@ -188,11 +311,17 @@ export function loadConfig(
     const lines = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Invalid environment:\n  ${lines.join("\n  ")}`);
   }
-  const e = parsed.data;
   const warnings: string[] = [];
+  return { config: readConfig(parsed.data, options, warnings), warnings };
+}
+
+/** The rules between variables (production's above all), and the names the code uses. */
+function readConfig(e: Env, options: LoadConfigOptions, warnings: string[]) {
+  // Command-line tools (migrate, seed, admin:create) sign no tokens, so they neither need nor warn about secrets.
+  const needsSecrets = options.needsSecrets ?? true;
   const production = e.NODE_ENV === "production";
 
-  const secret = (name: "JWT_ACCESS_SECRET" | "JWT_REFRESH_SECRET"): string => {
+  const secret = (name: "JWT_ACCESS_SECRET" | "JWT_REFRESH_SECRET" | "TICKET_SIGNING_SECRET"): string => {
     const value = e[name];
     if ((value && value.length >= MIN_SECRET_LENGTH) || (!needsSecrets && !value)) {
       return value || randomBytes(48).toString("base64url");
@@ -205,14 +334,18 @@ export function loadConfig(
       );
     }
     warnings.push(
-      `${name} ${value ? "is shorter than 32 characters" : "is not set"}: using an ephemeral secret, so tokens stop working when the process restarts`,
+      `${name} ${value ? "is shorter than 32 characters" : "is not set"}: using an ephemeral secret, so what it signs stops working when the process restarts`,
     );
     return randomBytes(48).toString("base64url");
   };
   const jwtAccessSecret = secret("JWT_ACCESS_SECRET");
   const jwtRefreshSecret = secret("JWT_REFRESH_SECRET");
+  const ticketSigningSecret = secret("TICKET_SIGNING_SECRET");
   if (jwtAccessSecret === jwtRefreshSecret) {
     throw new ConfigError("JWT_ACCESS_SECRET and JWT_REFRESH_SECRET must differ");
+  }
+  if (ticketSigningSecret === jwtAccessSecret || ticketSigningSecret === jwtRefreshSecret) {
+    throw new ConfigError("TICKET_SIGNING_SECRET must differ from JWT_ACCESS_SECRET and JWT_REFRESH_SECRET");
   }
   if (e.HOLD_MAX_LIFETIME_SECONDS < e.HOLD_TTL_SECONDS) {
     // Raising one silently would let holds outlive what the operator set; which one is meant is theirs to say.
@@ -258,37 +391,35 @@ export function loadConfig(
   }
 
   return {
-    config: {
-      env: e.NODE_ENV,
-      port: e.PORT,
-      host: e.HOST,
-      corsOrigins,
-      publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
-      databaseUrl: e.DATABASE_URL,
-      dataDir: e.DATA_DIR,
-      redisUrl: e.REDIS_URL,
-      redisPrefix: e.REDIS_PREFIX,
-      jwtAccessSecret,
-      jwtRefreshSecret,
-      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
-      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
-      rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
-      rateLimitHoldsPerMin: e.RATE_LIMIT_HOLDS_PER_MIN,
-      rateLimitLoginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
-      holdTtlSeconds: e.HOLD_TTL_SECONDS,
-      holdMaxLifetimeSeconds: e.HOLD_MAX_LIFETIME_SECONDS,
-      holdMaxSeats: e.HOLD_MAX_SEATS,
-      holdSweepIntervalMs: e.HOLD_SWEEP_INTERVAL_MS,
-      bodyLimitBytes: e.BODY_LIMIT_BYTES,
-      trustProxy: e.TRUST_PROXY,
-      logLevel: e.LOG_LEVEL,
-      // Only the embedded default seeds itself: a server database gets demo data when asked (db:seed).
-      seedDemoData: e.SEED_DEMO_DATA ?? (!production && !e.DATABASE_URL),
-      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
-      payments,
-      sms,
-    },
-    warnings,
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    corsOrigins,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
+    jwtAccessSecret,
+    jwtRefreshSecret,
+    ticketSigningSecret,
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+    rateLimitAuthPerMin: e.RATE_LIMIT_AUTH_PER_MIN,
+    rateLimitHoldsPerMin: e.RATE_LIMIT_HOLDS_PER_MIN,
+    rateLimitLoginPerAccount: e.RATE_LIMIT_LOGIN_PER_ACCOUNT,
+    holdTtlSeconds: e.HOLD_TTL_SECONDS,
+    holdMaxLifetimeSeconds: e.HOLD_MAX_LIFETIME_SECONDS,
+    holdMaxSeats: e.HOLD_MAX_SEATS,
+    holdSweepIntervalMs: e.HOLD_SWEEP_INTERVAL_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    // Only the embedded default seeds itself: a server database gets demo data when asked (db:seed).
+    seedDemoData: e.SEED_DEMO_DATA ?? (!production && !e.DATABASE_URL),
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    payments,
+    sms,
   };
 }
 

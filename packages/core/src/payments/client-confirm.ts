@@ -2,7 +2,7 @@ import type { Booking, ConfirmBookingInput, OrderStatus } from "@boxoffice/contr
 import { bookings, paymentOrders, payments, refunds } from "@boxoffice/db";
 import { and, desc, eq, inArray } from "drizzle-orm";
 import { bookingById } from "../bookings/get-booking.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalidField } from "../shared/errors.ts";
 import { confirmPayment } from "./confirm-payment.ts";
 import type { PaymentsDeps } from "./deps.ts";
 import type { ClientConfirmation } from "./provider.ts";
@@ -53,15 +53,11 @@ export async function confirmFromClient(
   );
   const provider = deps.providers.get(order.provider);
   if (!provider || (provider.flow === "intent") !== byIntent) {
-    throw new AppError("VALIDATION_FAILED", "Invalid input: this order is confirmed with other fields", {
-      issues: [
-        {
-          path: byIntent ? "paymentIntentId" : "orderId",
-          message: byIntent ? "send orderId, paymentId and signature" : "send paymentIntentId",
-          code: "custom",
-        },
-      ],
-    });
+    throw invalidField(
+      byIntent ? "paymentIntentId" : "orderId",
+      byIntent ? "send orderId, paymentId and signature" : "send paymentIntentId",
+      "Invalid input: this order is confirmed with other fields",
+    );
   }
   const payment = await provider.verifyClientPayment(confirmation);
   if (payment.providerOrderId !== order.providerOrderId) {

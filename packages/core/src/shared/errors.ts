@@ -17,6 +17,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * 400 VALIDATION_FAILED naming one field, shaped like a schema failure (`details.issues`), so a client
+ * reads a rule checked in a use case the same way as one checked by the contract.
+ */
+export function invalidField(path: string, message: string, summary = `Invalid input: ${path}`): AppError {
+  return new AppError("VALIDATION_FAILED", summary, { issues: [{ path, message, code: "custom" }] });
+}
+
 export function isAppError(err: unknown): err is AppError {
   return err instanceof AppError;
 }

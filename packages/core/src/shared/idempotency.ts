@@ -3,7 +3,7 @@ import { statusOf } from "@boxoffice/contracts";
 import { type Database, idempotencyKeys } from "@boxoffice/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Clock } from "./clock.ts";
-import { AppError, isAppError } from "./errors.ts";
+import { AppError, invalidField, isAppError } from "./errors.ts";
 
 const PENDING = 0;
 
@@ -41,15 +41,11 @@ export async function idempotent<T>(
   options: { waitMs?: number; status?: number } = {},
 ): Promise<T> {
   if (!/^[\w.:-]{1,128}$/.test(req.key)) {
-    throw new AppError("VALIDATION_FAILED", "Invalid Idempotency-Key header", {
-      issues: [
-        {
-          path: "Idempotency-Key",
-          message: "must be 1-128 letters, digits, dots, colons or dashes",
-          code: "custom",
-        },
-      ],
-    });
+    throw invalidField(
+      "Idempotency-Key",
+      "must be 1-128 letters, digits, dots, colons or dashes",
+      "Invalid Idempotency-Key header",
+    );
   }
   const requestHash = createHash("sha256").update(JSON.stringify(req.request)).digest("hex");
   const where = and(

@@ -3,7 +3,7 @@ import { type DbOrTx, PG_UNIQUE_VIOLATION, pgErrorOf, users } from "@boxoffice/d
 import { eq, sql } from "drizzle-orm";
 import type { AuthDeps } from "../auth/deps.ts";
 import { withVerifiedOtp } from "../auth/otp.ts";
-import { AppError } from "../shared/errors.ts";
+import { AppError, invalidField } from "../shared/errors.ts";
 import { getUser } from "./get-user.ts";
 import { toUser } from "./to-user.ts";
 
@@ -47,9 +47,7 @@ export async function updateMe(
   try {
     if (typeof input.phone === "string") {
       if (input.code === undefined) {
-        throw new AppError("VALIDATION_FAILED", "Invalid input: code", {
-          issues: [{ path: "code", message: "is required to set a phone number", code: "custom" }],
-        });
+        throw invalidField("code", "is required to set a phone number");
       }
       return await withVerifiedOtp(deps, input.phone, input.code, apply);
     }
@@ -60,11 +58,11 @@ export async function updateMe(
       throw new AppError("PHONE_TAKEN");
     }
     if (pgErr?.code === "23514" && pgErr.constraint === "users_email_or_phone") {
-      throw new AppError("VALIDATION_FAILED", "An account needs an email or a phone number", {
-        issues: [
-          { path: "phone", message: "cannot be removed from an account without an email", code: "custom" },
-        ],
-      });
+      throw invalidField(
+        "phone",
+        "cannot be removed from an account without an email",
+        "An account needs an email or a phone number",
+      );
     }
     throw err;
   }
