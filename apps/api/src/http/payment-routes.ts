@@ -1,7 +1,14 @@
 import { ProviderIdSchema } from "@boxoffice/contracts";
-import { AppError, DEV_PAY_PATH, type Html, handleWebhook, html, invalidField } from "@boxoffice/core";
-import { holds, movies, paymentOrders, showtimes, theaters } from "@boxoffice/db";
-import { and, eq } from "drizzle-orm";
+import {
+  AppError,
+  DEV_PAY_PATH,
+  type DevPayOrder,
+  devPayOrder,
+  type Html,
+  handleWebhook,
+  html,
+  invalidField,
+} from "@boxoffice/core";
 import { type Context, Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -37,27 +44,7 @@ export function paymentRoutes(deps: AppDeps) {
       if (!ProviderIdSchema.safeParse(id).success) {
         throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
       }
-      const [order] = await deps.db
-        .select({
-          providerOrderId: paymentOrders.providerOrderId,
-          amount: paymentOrders.amount,
-          currency: paymentOrders.currency,
-          movieTitle: movies.title,
-          theaterName: theaters.name,
-          timeZone: theaters.timeZone,
-          startAt: showtimes.startAt,
-          seatIds: holds.seatIds,
-        })
-        .from(paymentOrders)
-        .innerJoin(holds, eq(holds.id, paymentOrders.holdId))
-        .innerJoin(showtimes, eq(showtimes.id, paymentOrders.showtimeId))
-        .innerJoin(movies, eq(movies.id, showtimes.movieId))
-        .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
-        .where(and(eq(paymentOrders.provider, "dev"), eq(paymentOrders.providerOrderId, id)));
-      if (!order) {
-        throw new AppError("NOT_FOUND", "No such order", { field: "orderId", id });
-      }
-      return order;
+      return devPayOrder(deps, id);
     };
     const path = DEV_PAY_PATH.replace(/^\/api/, "");
 
@@ -155,18 +142,7 @@ function money(amount: number, currency: string): string {
 
 const PAGE_STYLE = "font-family:sans-serif;max-width:28rem;margin:3rem auto";
 
-interface PayPageOrder {
-  providerOrderId: string;
-  amount: number;
-  currency: string;
-  movieTitle: string;
-  theaterName: string;
-  timeZone: string;
-  startAt: Date;
-  seatIds: string[];
-}
-
-function payPage(order: PayPageOrder): Html {
+function payPage(order: DevPayOrder): Html {
   const total = money(order.amount, order.currency);
   const when = order.startAt.toLocaleString("en-IN", {
     timeZone: order.timeZone,

@@ -1,14 +1,9 @@
 import { IdSchema } from "@boxoffice/contracts";
-import {
-  AppError,
-  findBookingView,
-  invalidField,
-  loadShowtimeForSale,
-  renderTicketPdf,
-} from "@boxoffice/core";
+import { bookingTicketPdf, invalidField } from "@boxoffice/core";
 import { Hono } from "hono";
 import type { AppDeps } from "../deps.ts";
 import type { AppEnv } from "./app-env.ts";
+import { requireViewer } from "./bearer.ts";
 import { errorResponse, methodNotAllowed } from "./responses.ts";
 
 /**
@@ -19,44 +14,15 @@ export function ticketRoutes(deps: AppDeps) {
   const routes = new Hono<AppEnv>();
   routes.get("/bookings/:id/ticket.pdf", async (c) => {
     try {
-      const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
-      if (!token) {
-        throw new AppError("UNAUTHENTICATED");
-      }
-      const viewer = await deps.tokens.verifyAccessToken(token);
+      const viewer = await requireViewer(deps.tokens, c.req.header("authorization"));
       const id = c.req.param("id");
       if (!IdSchema.safeParse(id).success) {
         throw invalidField("id", "must be a UUID");
       }
-      const row = await findBookingView(deps.db, viewer, id);
-      const { booking } = row;
-      const { plan } = await loadShowtimeForSale(deps.db, booking.showtimeId);
-      const pdf = await renderTicketPdf({
-        reference: booking.reference,
-        status: booking.status,
-        movieTitle: row.movieTitle,
-        rating: row.rating,
-        runtimeMinutes: row.runtimeMinutes,
-        theaterName: row.theaterName,
-        theaterAddress: [row.theaterAddress.line1, row.theaterAddress.line2, row.theaterAddress.city]
-          .filter(Boolean)
-          .join(", "),
-        screenName: row.screenName,
-        seats: booking.seatIds.map((seatId) => ({
-          id: seatId,
-          type: plan.byId.get(seatId)?.type ?? "standard",
-        })),
-        startAt: row.startAt,
-        timeZone: row.timeZone,
-        amount: booking.amount,
-        currency: booking.currency,
-        customerName: row.customerName,
-        qrPayload: booking.qrPayload,
-        bookedAt: booking.createdAt,
-      });
+      const { reference, pdf } = await bookingTicketPdf(deps, viewer, id);
       return c.body(new Uint8Array(pdf), 200, {
         "content-type": "application/pdf",
-        "content-disposition": `attachment; filename="${booking.reference}.pdf"`,
+        "content-disposition": `attachment; filename="${reference}.pdf"`,
         "cache-control": "private, no-store",
       });
     } catch (err) {

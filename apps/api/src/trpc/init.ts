@@ -2,6 +2,7 @@ import { type ProcedureMeta, statusOf } from "@boxoffice/contracts";
 import { AppError, isAppError } from "@boxoffice/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { requireViewer } from "../http/bearer.ts";
 import { applyErrorHeaders, errorStatus, toErrorObject } from "../http/error-body.ts";
 import type { TrpcContext } from "./context.ts";
 
@@ -72,15 +73,7 @@ const domainErrors = t.middleware(async ({ next }) => {
 export const publicProcedure = t.procedure.use(domainErrors);
 
 export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const header = ctx.authorization;
-  if (!header) {
-    throw new AppError("UNAUTHENTICATED");
-  }
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) {
-    throw new AppError("INVALID_TOKEN", "Use `Authorization: Bearer <accessToken>`");
-  }
-  const user = await ctx.deps.tokens.verifyAccessToken(match[1]);
+  const user = await requireViewer(ctx.deps.tokens, ctx.authorization);
   return next({ ctx: { ...ctx, user } });
 });
 

@@ -1,3 +1,4 @@
+import { bearerToken } from "../http/bearer.ts";
 import type { TrpcContext } from "./context.ts";
 
 /**
@@ -5,7 +6,7 @@ import type { TrpcContext } from "./context.ts";
  * treated as no token rather than an error, since the answer is public anyway.
  */
 export async function optionalViewer(ctx: TrpcContext): Promise<string | undefined> {
-  const token = /^Bearer\s+(\S+)$/i.exec(ctx.authorization ?? "")?.[1];
+  const token = bearerToken(ctx.authorization);
   if (!token) {
     return undefined;
   }

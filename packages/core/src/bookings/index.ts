@@ -1,3 +1,4 @@
+export * from "./booking-ticket.ts";
 export * from "./booking-view.ts";
 export * from "./cancel-booking.ts";
 export * from "./cancel-showtime.ts";

@@ -3,6 +3,7 @@ export * from "./client-confirm.ts";
 export * from "./confirm-payment.ts";
 export * from "./create-order.ts";
 export * from "./deps.ts";
+export * from "./dev-pay-order.ts";
 export * from "./dev-provider.ts";
 export * from "./provider.ts";
 export * from "./razorpay-events.ts";
