@@ -2,8 +2,10 @@ import {
   AvailabilityReader,
   buildPaymentProviders,
   buildSmsProvider,
+  type CancelSales,
   type Clock,
   type Config,
+  cancelSalesOf,
   createDeviceTokens,
   createTokenService,
   type DevPaymentProvider,
@@ -60,6 +62,8 @@ export interface AppDeps {
   devPayments: DevPaymentProvider | undefined;
   /** Signs tickets' QR payloads. */
   ticketSecret: TicketKey;
+  /** What cancelling a showtime does to its bookings and holds (catalog's updateShowtime calls it). */
+  cancelSales: CancelSales;
   /** Stops what buildDeps started in the background (sweeper, queue producer, bus). */
   stopBackground: () => Promise<void>;
 }
@@ -188,6 +192,7 @@ export async function buildDeps(
     providers,
     devPayments: dev,
     ticketSecret: ticketSecret(config.ticketSigningSecret),
+    cancelSales: cancelSalesOf({ db: dbHandle.db, clock, bus, providers, logger }),
     stopBackground: async () => {
       revocations.stop();
       clearInterval(sweeper);

@@ -1,7 +1,7 @@
 import type { Session } from "@boxoffice/contracts";
 import { type DbOrTx, refreshTokens, type UserRow } from "@boxoffice/db";
 import type { Clock } from "../shared/clock.ts";
-import { toUser } from "../users/to-user.ts";
+import { toUser } from "./to-user.ts";
 import type { TokenService } from "./tokens.ts";
 
 /**

@@ -1,7 +1,10 @@
 import type { SeatUpdateEvent } from "@boxoffice/contracts";
 import { bookings, holds, seatClaims, type Transaction } from "@boxoffice/db";
 import { and, eq } from "drizzle-orm";
+import type { CancelSales } from "../catalog/showtimes.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
+import type { PaymentsDeps } from "../payments/deps.ts";
+import { processRefunds } from "../payments/refunds.ts";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import { writeBookingRefund } from "./refund-booking.ts";
 
@@ -65,5 +68,28 @@ export async function cancelShowtimeBookings(
       version,
       seats: freed.map((f) => ({ seatId: f.seatId, status: "available" as const })),
     },
+  };
+}
+
+/**
+ * The bookings side of cancelling a showtime, for catalog's updateShowtime: every booking cancelled and
+ * refunded in full inside its transaction; once it commits, the freed seats announced and the refunds sent
+ * in the background (many may be due; the refund job retries whatever fails).
+ */
+export function cancelSalesOf(
+  deps: Pick<PaymentsDeps, "db" | "clock" | "bus" | "providers" | "logger">,
+): CancelSales {
+  return async (tx, showtimeId, now) => {
+    const { refundIds, event } = await cancelShowtimeBookings(tx, showtimeId, now);
+    return async () => {
+      if (event) {
+        await deps.bus.publish(event);
+      }
+      if (refundIds.length > 0) {
+        processRefunds(deps, { ids: refundIds, limit: refundIds.length }).catch((err: unknown) =>
+          deps.logger.error({ err, showtimeId }, "sending the refunds of a cancelled showtime failed"),
+        );
+      }
+    };
   };
 }

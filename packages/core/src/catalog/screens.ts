@@ -6,8 +6,8 @@ import { countLiveClaims } from "../seating/live-claims.ts";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
+import { countSeats } from "../venue/seat-map.ts";
 import { findScreen, findTheater } from "./find.ts";
-import { countSeats } from "./seat-map.ts";
 import { toScreen } from "./to-dto.ts";
 
 type Deps = { db: Database; clock: Clock };

@@ -17,23 +17,28 @@ import {
   screens,
   seatClaims,
   showtimes,
+  type Transaction,
   theaters,
 } from "@boxoffice/db";
 import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { cancelShowtimeBookings } from "../bookings/cancel-showtime.ts";
-import type { PaymentsDeps } from "../payments/deps.ts";
-import { processRefunds } from "../payments/refunds.ts";
 import { countLiveClaims } from "../seating/live-claims.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
+import { seatTypePrices } from "../venue/prices.ts";
+import { buildSeatMap } from "../venue/seat-map.ts";
 import { findMovie, findScreen, findShowtime, findTheater } from "./find.ts";
 import { liveShowtime, onLocalDay } from "./movies.ts";
-import { seatTypePrices } from "./prices.ts";
-import { buildSeatMap } from "./seat-map.ts";
 import { toShowtime } from "./to-dto.ts";
 
 type Deps = { db: Database; clock: Clock };
+
+/**
+ * What cancelling a showtime does to the seats sold and held, which the bookings module owns: run inside
+ * the transaction that cancels it (the showtime's row lock held), it answers what to do once that commits
+ * (announce the freed seats, send the refunds).
+ */
+export type CancelSales = (tx: Transaction, showtimeId: string, now: Date) => Promise<() => Promise<void>>;
 type ListInput = z.output<typeof listShowtimesContract.input>;
 
 /** Time the cleaners get between one show's end and the next show's start, by default. */
@@ -140,7 +145,7 @@ export async function createShowtime(deps: Deps, input: ShowtimeInput): Promise<
 }
 
 export async function updateShowtime(
-  deps: Pick<PaymentsDeps, "db" | "clock" | "bus" | "providers" | "logger">,
+  deps: Deps & { cancelSales: CancelSales },
   input: ShowtimePatch,
 ): Promise<Showtime> {
   const { id, ...patch } = input;
@@ -175,22 +180,10 @@ export async function updateShowtime(
           { field: patch.startAt ? "startAt" : "endAt" },
         );
       }
-      const cancelled =
-        row.status === "cancelled"
-          ? await cancelShowtimeBookings(tx, id, now)
-          : { refundIds: [], event: undefined };
-      return { row, ...cancelled };
+      const afterCommit = row.status === "cancelled" ? await deps.cancelSales(tx, id, now) : undefined;
+      return { row, afterCommit };
     });
-    if (outcome.event) {
-      await deps.bus.publish(outcome.event);
-    }
-    if (outcome.refundIds.length > 0) {
-      // Many refunds may be due: send them in the background; the refund job retries whatever fails.
-      processRefunds(deps, { ids: outcome.refundIds, limit: outcome.refundIds.length }).catch(
-        (err: unknown) =>
-          deps.logger.error({ err, showtimeId: id }, "sending the refunds of a cancelled showtime failed"),
-      );
-    }
+    await outcome.afterCommit?.();
     return toShowtime(outcome.row);
   } catch (err) {
     if (isOverlap(err)) {

@@ -1,6 +1,6 @@
 import type { Movie, Screen, ScreenLayout, Showtime, Theater } from "@boxoffice/contracts";
 import type { MovieRow, ScreenRow, ShowtimeRow, TheaterRow } from "@boxoffice/db";
-import { buildSeatMap } from "./seat-map.ts";
+import { buildSeatMap } from "../venue/seat-map.ts";
 
 export function toTheater(row: TheaterRow): Theater {
   return {

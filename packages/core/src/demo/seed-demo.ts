@@ -2,10 +2,10 @@ import { DEFAULT_CANCELLATION_POLICY } from "@boxoffice/contracts";
 import { type Database, movies, screens, showtimes, theaters, users } from "@boxoffice/db";
 import { and, count, eq, inArray } from "drizzle-orm";
 import { hashPassword } from "../auth/passwords.ts";
-import { countSeats } from "../catalog/seat-map.ts";
 import { CLEANING_GAP_MINUTES, SALES_CUTOFF_AFTER_START_MINUTES } from "../catalog/showtimes.ts";
 import type { Clock } from "../shared/clock.ts";
 import { addDays, localDate, zonedTimeToInstant } from "../shared/time.ts";
+import { countSeats } from "../venue/seat-map.ts";
 import { DEMO_DAYS, DEMO_MOVIES, DEMO_SLOTS, DEMO_THEATERS } from "./demo-catalog.ts";
 
 /** For local use only: the README states these so a developer can sign in at once. */

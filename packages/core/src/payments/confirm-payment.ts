@@ -15,11 +15,11 @@ import {
   theaters,
 } from "@boxoffice/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { newBookingReference } from "../bookings/reference.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
 import { bumpSeatVersion } from "../seating/manage-hold.ts";
 import { intArray, textArray } from "../shared/sql-arrays.ts";
 import { signTicket } from "../tickets/index.ts";
+import { newBookingReference } from "./booking-reference.ts";
 import type { PaymentsDeps } from "./deps.ts";
 import type { PaymentProviderName, ProviderPayment } from "./provider.ts";
 import { applyStoredRefundEvents } from "./refund-events.ts";

@@ -1,9 +1,9 @@
 import type { ScreenLayout, SeatMap, SeatType } from "@boxoffice/contracts";
 import { type DbOrTx, runStatement, screens, showtimes } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { seatTypePrices } from "../catalog/prices.ts";
-import { buildSeatMap } from "../catalog/seat-map.ts";
 import { AppError } from "../shared/errors.ts";
+import { seatTypePrices } from "../venue/prices.ts";
+import { buildSeatMap } from "../venue/seat-map.ts";
 import { HOLD_STATEMENTS, type LockedShowtimeRow } from "./hold-statements.ts";
 
 export interface SeatPlan {

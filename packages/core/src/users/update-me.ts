@@ -3,9 +3,9 @@ import { type DbOrTx, PG_UNIQUE_VIOLATION, pgErrorOf, users } from "@boxoffice/d
 import { eq, sql } from "drizzle-orm";
 import type { AuthDeps } from "../auth/deps.ts";
 import { withVerifiedOtp } from "../auth/otp.ts";
+import { toUser } from "../auth/to-user.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
 import { getUser } from "./get-user.ts";
-import { toUser } from "./to-user.ts";
 
 /** Changes the caller's own profile. A new phone number must come with the code sent to it. */
 export async function updateMe(

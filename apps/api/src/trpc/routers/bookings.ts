@@ -2,7 +2,7 @@ import * as c from "@boxoffice/contracts";
 import {
   cancelBooking,
   cancellationQuote,
-  confirmFromClient,
+  confirmBooking,
   getBooking,
   listMyBookings,
 } from "@boxoffice/core";
@@ -13,7 +13,7 @@ export const bookingsRouter = router({
     .meta(c.confirmBooking.meta)
     .input(c.confirmBooking.input)
     .output(c.confirmBooking.output)
-    .mutation(({ ctx, input }) => confirmFromClient(ctx.deps, ctx.user.userId, input)),
+    .mutation(({ ctx, input }) => confirmBooking(ctx.deps, ctx.user.userId, input)),
 
   // Before `get`: the REST adapter tries routes in this order, and /bookings/my also fits /bookings/{id}.
   my: authedProcedure

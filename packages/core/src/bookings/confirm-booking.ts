@@ -1,36 +1,17 @@
-import type { Booking, ConfirmBookingInput, OrderStatus } from "@boxoffice/contracts";
-import { bookings, paymentOrders, payments, refunds } from "@boxoffice/db";
-import { and, desc, eq, inArray } from "drizzle-orm";
-import { bookingById } from "../bookings/get-booking.ts";
+import type { Booking, ConfirmBookingInput } from "@boxoffice/contracts";
+import { confirmPayment } from "../payments/confirm-payment.ts";
+import type { PaymentsDeps } from "../payments/deps.ts";
+import { findOwnOrder } from "../payments/order-status.ts";
+import type { ClientConfirmation } from "../payments/provider.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
-import { confirmPayment } from "./confirm-payment.ts";
-import type { PaymentsDeps } from "./deps.ts";
-import type { ClientConfirmation } from "./provider.ts";
-
-/** The caller's order by the provider's id, among the providers enabled here; anyone else's is a 404. */
-async function ownOrder(deps: PaymentsDeps, userId: string, providerOrderId: string, field: string) {
-  const enabled = ["razorpay", "stripe", "dev"].filter((name) => deps.providers.get(name));
-  const [order] = await deps.db
-    .select()
-    .from(paymentOrders)
-    .where(
-      and(
-        eq(paymentOrders.providerOrderId, providerOrderId),
-        inArray(paymentOrders.provider, enabled as Array<"razorpay" | "stripe" | "dev">),
-      ),
-    );
-  if (!order || order.userId !== userId) {
-    throw new AppError("NOT_FOUND", "No such order", { field, id: providerOrderId });
-  }
-  return order;
-}
+import { bookingById } from "./get-booking.ts";
 
 /**
  * The client's side of a payment: what Checkout handed it (or the PaymentIntent id) is checked with the
  * provider, then the same idempotent confirmation the webhook runs decides. The answer is the booking,
  * whichever of the two made it.
  */
-export async function confirmFromClient(
+export async function confirmBooking(
   deps: PaymentsDeps,
   userId: string,
   input: ConfirmBookingInput,
@@ -45,7 +26,7 @@ export async function confirmFromClient(
           signature: input.signature ?? "",
         };
   const byIntent = confirmation.kind === "intent";
-  const order = await ownOrder(
+  const order = await findOwnOrder(
     deps,
     userId,
     confirmation.kind === "intent" ? confirmation.paymentIntentId : confirmation.orderId,
@@ -90,40 +71,4 @@ function refundMessage(reason: string): string {
     default:
       return "The payment arrived after these seats were lost: it is being refunded in full";
   }
-}
-
-/** Where the caller's order stands: polled by a client that paid and waits for the webhook. */
-export async function orderStatus(
-  deps: PaymentsDeps,
-  userId: string,
-  providerOrderId: string,
-): Promise<OrderStatus> {
-  const order = await ownOrder(deps, userId, providerOrderId, "orderId");
-  const [booking] = await deps.db
-    .select({ id: bookings.id })
-    .from(bookings)
-    .where(eq(bookings.orderId, order.id));
-  let status: OrderStatus["status"] = booking ? "paid" : "created";
-  if (!booking) {
-    const [latest] = await deps.db
-      .select({ status: payments.status, refundId: refunds.id })
-      .from(payments)
-      .leftJoin(refunds, eq(refunds.paymentId, payments.id))
-      .where(eq(payments.orderId, order.id))
-      .orderBy(desc(payments.createdAt))
-      .limit(1);
-    if (latest?.refundId) {
-      status = "refunded";
-    } else if (latest?.status === "failed") {
-      status = "failed";
-    }
-  }
-  return {
-    orderId: order.providerOrderId,
-    provider: order.provider,
-    status,
-    amount: order.amount,
-    currency: order.currency,
-    bookingId: booking?.id ?? null,
-  };
 }
