@@ -1,8 +1,11 @@
+import { holdLife } from "../../packages/core/src/seating/hold-run.ts";
 import {
   claimSeatsParams,
   HOLD_STATEMENTS,
   insertHoldParams,
+  latestHoldOf,
   type NewHold,
+  type ReplacePreviousRow,
 } from "../../packages/core/src/seating/hold-statements.ts";
 import type { Statement } from "../../packages/db/src/index.ts";
 import type { Outcome } from "./load.ts";
@@ -95,12 +98,16 @@ async function holdInTransaction(
   }
   const seatIds = [...requested].sort();
   const prices = Object.fromEntries(seatIds.map((id) => [id, showtime.base_price]));
-  const expiresAt = new Date(now.getTime() + settings.holdTtlSeconds * 1000);
-  const maxExpiresAt = new Date(now.getTime() + settings.holdMaxLifetimeSeconds * 1000);
-
   const previous = (
-    await send<{ id: string }>(client, replacePrevious, [now.toISOString(), userId, showtime.id])
+    await send<ReplacePreviousRow>(client, replacePrevious, [now.toISOString(), userId, showtime.id])
   ).rows[0];
+  const life = holdLife(latestHoldOf(previous), now, settings);
+  if (!life.ok) {
+    throw new Refused({
+      kind: "error",
+      detail: `hold lifetime exceeded until ${life.retryAt.toISOString()}`,
+    });
+  }
   const newHold: NewHold = {
     showtimeId: showtime.id,
     userId,
@@ -108,8 +115,8 @@ async function holdInTransaction(
     prices,
     currency: showtime.currency,
     now,
-    expiresAt,
-    maxExpiresAt,
+    expiresAt: life.expiresAt,
+    maxExpiresAt: life.maxExpiresAt,
   };
   const hold = (await send<{ id: string }>(client, insertHold, insertHoldParams(newHold))).rows[0];
   if (!hold) {
@@ -125,7 +132,7 @@ async function holdInTransaction(
   if (taken.length > 0) {
     throw new Refused({ kind: "taken", seatIds: taken });
   }
-  if (previous) {
+  if (previous?.id) {
     await send(client, releaseRest, [previous.id]);
   }
   return { kind: "held", holdId: hold.id, seatIds };

@@ -29,7 +29,12 @@ export const errorTable = {
   SALES_CLOSED: { status: 409, message: "This showtime is not on sale" },
   HOLD_MAX_LIFETIME: {
     status: 409,
-    message: "This hold cannot be extended past its maximum life: check out, or hold the seats again",
+    message: "This hold cannot be extended past its maximum life: check out before it lapses",
+  },
+  HOLD_LIFETIME_EXCEEDED: {
+    status: 409,
+    message:
+      "Your holds on this showtime have reached their maximum life: you may hold its seats again after a pause",
   },
   CANCELLATION_CLOSED: {
     status: 409,

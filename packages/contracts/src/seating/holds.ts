@@ -54,7 +54,9 @@ export const HoldSchema = z
     currency: z.string(),
     status: z.enum(["active", "released", "expired", "replaced", "converted"]),
     expiresAt: z.iso.datetime(),
-    maxExpiresAt: z.iso.datetime().meta({ description: "No refresh extends the hold past this" }),
+    maxExpiresAt: z.iso.datetime().meta({
+      description: "No refresh extends the hold past this, nor does holding seats of this showtime again",
+    }),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "Hold" });
@@ -68,8 +70,11 @@ export const createHold = contract({
       summary: "Hold seats for a few minutes while you pay",
       description:
         "All or nothing: if any seat is taken the answer is 409 SEATS_TAKEN with `details.seatIds` and nothing " +
-        "is held. A new hold on the same showtime replaces your previous one. Send `Idempotency-Key` to make " +
-        "retries safe.",
+        "is held. A new hold on the same showtime replaces your previous one. Your holds on one showtime share " +
+        "one maximum life while each starts within HOLD_TTL_SECONDS of the last one ending: a new hold keeps " +
+        "the `maxExpiresAt` of the first, and once that has passed the answer is 409 HOLD_LIFETIME_EXCEEDED " +
+        "with `details.retryAt`, HOLD_TTL_SECONDS after your last hold ended (a purchase starts afresh). Send " +
+        "`Idempotency-Key` to make retries safe.",
       tags: ["seats"],
       protect: true,
     },
@@ -88,7 +93,7 @@ export const refreshHold = contract({
       path: "/seats/hold/{holdId}/refresh",
       summary: "Extend your hold (never past its maximum life)",
       description:
-        "Extends to now + HOLD_TTL_SECONDS, capped at maxExpiresAt. 409 HOLD_MAX_LIFETIME once the hold is at its cap; 410 HOLD_EXPIRED once it has lapsed.",
+        "Extends to now + HOLD_TTL_SECONDS, capped at maxExpiresAt (which holding again does not move). 409 HOLD_MAX_LIFETIME once the hold is at its cap; 410 HOLD_EXPIRED once it has lapsed.",
       tags: ["seats"],
       protect: true,
     },

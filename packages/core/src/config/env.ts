@@ -137,7 +137,7 @@ const EnvSchema = z.object({
       .max(4 * 3600)
       .default(1800),
     "`1800`",
-    "No refresh extends a hold past this age. Must be at least `HOLD_TTL_SECONDS` (start-up refuses otherwise).",
+    'The longest one user\'s holds on one showtime last together: no refresh, and no new hold made less than `HOLD_TTL_SECONDS` after the last one ended, goes past this age of the first (see "How long seats can be held"). Must be at least `HOLD_TTL_SECONDS` (start-up refuses otherwise).',
   ),
   HOLD_MAX_SEATS: variable(
     z.coerce.number().int().min(1).max(50).default(10),

@@ -4,12 +4,15 @@ import { AppError } from "../shared/errors.ts";
 import { bestAvailable } from "./best-available.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
+import { holdLife } from "./hold-run.ts";
 import {
   claimSeatsParams,
   HOLD_STATEMENTS,
   type InsertedHoldRow,
   insertHoldParams,
+  latestHoldOf,
   type NewHold,
+  type ReplacePreviousRow,
 } from "./hold-statements.ts";
 import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
@@ -93,8 +96,26 @@ async function claimSeats(
   seatIds: string[],
   now: Date,
 ): Promise<{ hold: Hold; event: SeatUpdateEvent }> {
-  const expiresAt = new Date(now.getTime() + deps.settings.holdTtlSeconds * 1000);
-  const maxExpiresAt = new Date(now.getTime() + deps.settings.holdMaxLifetimeSeconds * 1000);
+  // Few statements while the showtime lock is held: it bounds how many holds one showtime takes a second.
+  const [previous] = await runStatement<ReplacePreviousRow>(tx, HOLD_STATEMENTS.replacePrevious, [
+    now.toISOString(),
+    userId,
+    showtime.id,
+  ]);
+  const life = holdLife(latestHoldOf(previous), now, deps.settings);
+  if (!life.ok) {
+    // Rolled back with the rest: the hold it would have replaced had lapsed by then anyway.
+    throw new AppError(
+      "HOLD_LIFETIME_EXCEEDED",
+      `Your holds on this showtime reached their maximum life at ${life.maxExpiresAt.toISOString()}: ` +
+        `you may hold seats of it again from ${life.retryAt.toISOString()}`,
+      {
+        showtimeId: showtime.id,
+        maxExpiresAt: life.maxExpiresAt.toISOString(),
+        retryAt: life.retryAt.toISOString(),
+      },
+    );
+  }
   const prices = Object.fromEntries(
     seatIds.map((id) => [id, priceOf(showtime, showtime.plan.byId.get(id)?.type ?? "standard")]),
   );
@@ -105,16 +126,9 @@ async function claimSeats(
     prices,
     currency: showtime.currency,
     now,
-    expiresAt,
-    maxExpiresAt,
+    expiresAt: life.expiresAt,
+    maxExpiresAt: life.maxExpiresAt,
   };
-
-  // Few statements while the showtime lock is held: it bounds how many holds one showtime takes a second.
-  const [previous] = await runStatement<{ id: string }>(tx, HOLD_STATEMENTS.replacePrevious, [
-    now.toISOString(),
-    userId,
-    showtime.id,
-  ]);
   const [row] = await runStatement<InsertedHoldRow>(
     tx,
     HOLD_STATEMENTS.insertHold,
@@ -134,7 +148,7 @@ async function claimSeats(
   if (taken.length > 0) {
     throw new AppError("SEATS_TAKEN", `Seats ${taken.join(", ")} were just taken`, { seatIds: taken });
   }
-  const released = previous
+  const released = previous?.id
     ? (await runStatement<{ seat_id: string }>(tx, HOLD_STATEMENTS.releaseRest, [previous.id])).map(
         (claim) => claim.seat_id,
       )

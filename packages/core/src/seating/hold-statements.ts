@@ -1,4 +1,5 @@
-import type { Statement } from "@boxoffice/db";
+import type { HoldStatus, Statement } from "@boxoffice/db";
+import type { LatestHold } from "./hold-run.ts";
 
 /**
  * The statements of a hold (holdSeats), in SQL: a hold is the API's hottest transaction, and these skip
@@ -14,10 +15,24 @@ export const HOLD_STATEMENTS = {
   RETURNING s.id, s.status, s.start_at, s.end_at, s.sales_close_at, s.currency, s.base_price,
   s.seat_type_prices, s.no_orphan_seats, s.seat_version, sc.id AS screen_id, sc.updated_at AS screen_updated_at`,
   },
-  /** The user's live hold on the showtime, if any, marked replaced. $1 now, $2 user, $3 showtime. */
+  /**
+   * The user's live hold on the showtime, if any, marked replaced; and the user's latest hold there, as it
+   * was before this statement (one snapshot for both parts), for the run's lifetime (hold-run.ts). Always
+   * one row, its columns null when the user never held seats of this showtime. ended_at: a live hold ends
+   * now, a lapsed one at its expiry, a closed one when it was closed. The ORDER BY is the index's.
+   * $1 now, $2 user, $3 showtime.
+   */
   replacePrevious: {
-    text: `UPDATE holds SET status = 'replaced', closed_at = $1
-  WHERE user_id = $2 AND showtime_id = $3 AND status = 'active' RETURNING id`,
+    text: `WITH latest AS (
+    SELECT status, max_expires_at, LEAST(expires_at, COALESCE(closed_at, $1::timestamptz)) AS ended_at
+    FROM holds WHERE user_id = $2 AND showtime_id = $3
+    ORDER BY created_at DESC NULLS LAST, closed_at DESC NULLS FIRST LIMIT 1
+  ), replaced AS (
+    UPDATE holds SET status = 'replaced', closed_at = $1
+    WHERE user_id = $2 AND showtime_id = $3 AND status = 'active' RETURNING id
+  )
+  SELECT replaced.id, latest.status, latest.max_expires_at, latest.ended_at
+  FROM (SELECT 1) AS one LEFT JOIN latest ON true LEFT JOIN replaced ON true`,
   },
   /** $1 showtime, $2 user, $3 seat ids, $4 prices (JSON), $5 total, $6 currency, $7-$9 expiry, max, now. */
   insertHold: {
@@ -90,6 +105,26 @@ export function claimSeatsParams(h: NewHold, holdId: string, previousHoldId: str
     h.now.toISOString(),
     previousHoldId,
   ];
+}
+
+/** replacePrevious's row: the hold it replaced, and the user's latest hold on the showtime before it. */
+export interface ReplacePreviousRow {
+  id: string | null;
+  status: string | null;
+  max_expires_at: string | Date | null;
+  ended_at: string | Date | null;
+}
+
+/** The latest hold for holdLife, if the user had one on the showtime. */
+export function latestHoldOf(row: ReplacePreviousRow | undefined): LatestHold | undefined {
+  if (!row?.status || row.max_expires_at === null || row.ended_at === null) {
+    return undefined;
+  }
+  return {
+    status: row.status as HoldStatus,
+    maxExpiresAt: new Date(row.max_expires_at),
+    endedAt: new Date(row.ended_at),
+  };
 }
 
 /** A showtime row as lockAndBump returns it. */

@@ -36,7 +36,10 @@ export const holds = pgTable(
     currency: text("currency").notNull(),
     status: text("status").$type<HoldStatus>().notNull().default("active"),
     expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
-    /** A refresh never extends a hold past this. */
+    /**
+     * A refresh never extends a hold past this. The same for every hold of one run of a user's holds on
+     * the showtime (see core/seating/hold-run.ts), so holding again never resets it.
+     */
     maxExpiresAt: timestamp("max_expires_at", { withTimezone: true }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp("closed_at", { withTimezone: true }),
@@ -48,6 +51,14 @@ export const holds = pgTable(
       .on(t.userId, t.showtimeId)
       .where(sql`${t.status} = 'active'`),
     index("holds_active_expiry_idx").on(t.expiresAt).where(sql`${t.status} = 'active'`),
+    // A user's latest hold on a showtime, read under the showtime's lock by every new hold: it carries the
+    // run's maximum life (core/seating/hold-run.ts). closed_at breaks ties of holds made in one instant.
+    index("holds_user_showtime_latest_idx").on(
+      t.userId,
+      t.showtimeId,
+      t.createdAt.desc(),
+      t.closedAt.desc().nullsFirst(),
+    ),
   ],
 );
 
