@@ -100,7 +100,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
       ) {
         throw new AppError("INVALID_SIGNATURE", "The webhook signature does not match");
       }
-      return readRazorpayEvent(rawBody, headers);
+      return readRazorpayEvent(rawBody);
     },
     async refund(input) {
       try {
