@@ -32,7 +32,12 @@ beforeAll(async () => {
           webhookSecret: razorpay.webhookSecret,
           apiBaseUrl: razorpay.url,
         },
-        stripe: { secretKey: stripe.secretKey, webhookSecret: stripe.webhookSecret, apiBaseUrl: stripe.url },
+        stripe: {
+          secretKey: stripe.secretKey,
+          webhookSecret: stripe.webhookSecret,
+          publishableKey: undefined,
+          apiBaseUrl: stripe.url,
+        },
       },
     },
   });
@@ -94,7 +99,7 @@ describe("a payment provider's error text", () => {
       .payments.createOrder.mutate({ holdId: hold.id })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TRPCClientError);
-    const data = (err as TRPCClientError<never>).data as {
+    const data = (err as TRPCClientError<never>).data as unknown as {
       code: string;
       details?: unknown;
       requestId: string;
