@@ -36,14 +36,17 @@ interface PaidOrder {
 
 /**
  * The provider's side of payments, adversarially. Of 200 orders (500 in the full run) nine in ten are paid;
- * every paid order's webhook is delivered five times, all of them shuffled together with the clients'
- * confirmations (for about half the paid orders) and with forgeries: a tampered amount under the genuine
- * signature (under an event id of its own, and replayed under the genuine one), a signature for another
- * body, one made with the wrong secret, none at all, and "captured" events for the orders nobody paid.
- * Every forgery must be refused, and nothing of one written: no forged event id or payment id may reach
- * the database. Some orders are paid after their hold lapsed: those whose seats someone else took by then
- * must be refunded, the others booked. Correctly signed `order.paid` companions and events without an id
- * come along too.
+ * every paid order's webhook is delivered five times (about half of the redeliveries under an
+ * `X-Razorpay-Event-Id` of their own, as anyone holding one genuine delivery could replay it: the header is
+ * not signed), all of them shuffled together with the clients' confirmations (for about half the paid
+ * orders) and with forgeries: a tampered amount under the genuine signature (under an event id of its own,
+ * and under the genuine one), a payment that never happened under a signature for another body, one made
+ * with the wrong secret, or none at all, and "captured" events for the orders nobody paid. Every forgery
+ * must be refused, and nothing of one written: no forged payment, nor a tampered amount, may reach the
+ * database. Each genuine event is recorded once, whatever header it came under. Some orders are paid after
+ * their hold lapsed: those whose seats someone else took by then must be refunded, the others booked.
+ * Correctly signed `order.paid` companions (distinct events about the same payment) and events without an
+ * id come along too.
  */
 export const webhooks: Scenario = {
   name: "webhooks",
@@ -158,19 +161,31 @@ export const webhooks: Scenario = {
         tally.surprise(`webhook of an order ${o.kind} (wanted ${wanted})`, res);
       }
     };
+    let replaysUnderNewIds = 0;
     for (const o of paidOrders) {
       for (let r = 0; r < settings.replays; r++) {
-        actions.push(genuine(o, o.paid.webhook));
+        if (r > 0 && random() < 0.5) {
+          // The same signed bytes under an event id nobody signed: still the same event.
+          replaysUnderNewIds += 1;
+          const headers = {
+            ...o.paid.webhook.headers,
+            "x-razorpay-event-id": `evt_replay_${randomBytes(6).toString("hex")}`,
+          };
+          actions.push(genuine(o, { body: o.paid.webhook.body, headers }));
+        } else {
+          actions.push(genuine(o, o.paid.webhook));
+        }
       }
       if (random() < 0.2) {
-        // Razorpay also sends order.paid for the same payment, under an event id of its own.
+        // Razorpay also sends order.paid for the same payment: another event, which must not be taken for
+        // a replay of the capture (and is one booking all the same).
         const body = o.paid.webhook.body.replace('"event":"payment.captured"', '"event":"order.paid"');
         actions.push(
           genuine(o, signed(dev.sign(body), body, `evt_companion_${randomBytes(6).toString("hex")}`)),
         );
       }
       if (random() < 0.2) {
-        // Without an event id the body's hash identifies it: still one booking.
+        // Without an event id the signed body identifies it: the same event, still one booking.
         const { "x-razorpay-event-id": _id, ...headers } = o.paid.webhook.headers;
         actions.push(genuine(o, { body: o.paid.webhook.body, headers }));
       }
@@ -194,29 +209,37 @@ export const webhooks: Scenario = {
       }
     }
     const forgeries: SignedWebhook[] = [];
-    // Event and payment ids no genuine delivery carries: had any forgery been taken, its id would be in
-    // webhook_events (every accepted event is recorded by id before it is handled) or in payments.
-    const forgedEventIds: string[] = [];
+    // What no genuine delivery carries: payments that never happened, and genuine payments at amounts
+    // they were not made for. Had any forgery been taken, it would be in webhook_events (every accepted
+    // event is recorded, with the payment it reports, before it is handled) or in payments.
     const forgedPaymentIds: string[] = [];
-    const forgedEventId = () => {
-      const id = `evt_forged_${randomBytes(6).toString("hex")}`;
-      forgedEventIds.push(id);
-      return id;
+    const tampered: Array<{ paymentId: string; amount: number }> = [];
+    const forgedEventId = () => `evt_forged_${randomBytes(6).toString("hex")}`;
+    const forgedPayment = (body: string, paymentId: string) => {
+      const forgedId = `dev_pay_forged${randomBytes(5).toString("hex")}${paymentId.slice(paymentId.indexOf("."))}`;
+      forgedPaymentIds.push(forgedId);
+      return body.replaceAll(paymentId, forgedId);
     };
     for (const o of paidOrders.filter(() => random() < 0.25)) {
       const { body, headers } = o.paid.webhook;
-      const cheaper = body.replace(
-        /"amount":(\d+)/,
-        (_m, a: string) => `"amount":${Math.max(1, Number(a) - 100)}`,
-      );
+      const cheaper = body.replace(/"amount":(\d+)/, (_m, a: string) => {
+        const amount = Math.max(1, Number(a) - 100);
+        tampered.push({ paymentId: o.paid.paymentId, amount });
+        return `"amount":${amount}`;
+      });
       forgeries.push({ body: cheaper, headers: { ...headers, "x-razorpay-event-id": forgedEventId() } });
-      // The same, replayed under the genuine event id: the signature is checked before the id is looked
-      // up, so this is a 400 too, not "already seen" (its id is genuine, so only its answer is checked).
+      // The same under the genuine event id: the signature is checked before anything is looked up, so
+      // this is a 400 too, not "already seen".
       forgeries.push({ body: cheaper, headers });
-      forgeries.push(signed(dev.sign(`${body} `), body, forgedEventId()));
-      forgeries.push(signed(wrongSecret(body), body, forgedEventId()));
+      const another = forgedPayment(body, o.paid.paymentId);
+      forgeries.push(signed(dev.sign(`${another} `), another, forgedEventId()));
+      const wrong = forgedPayment(body, o.paid.paymentId);
+      forgeries.push(signed(wrongSecret(wrong), wrong, forgedEventId()));
       const { "x-razorpay-signature": _sig, ...unsigned } = headers;
-      forgeries.push({ body, headers: { ...unsigned, "x-razorpay-event-id": forgedEventId() } });
+      forgeries.push({
+        body: forgedPayment(body, o.paid.paymentId),
+        headers: { ...unsigned, "x-razorpay-event-id": forgedEventId() },
+      });
     }
     for (const u of unpaid) {
       // "Captured" for an order nobody paid, signed with a guessed secret.
@@ -308,17 +331,43 @@ export const webhooks: Scenario = {
     }
     // Refused is not enough: nothing of a forgery may have been written, whatever it was answered.
     const { rows: written } = await ctx.db.query<{ events: number; payments: number }>(
-      `SELECT (SELECT count(*)::int FROM webhook_events
-               WHERE event_id = ANY($1::text[])
-                  OR payload -> 'payment' ->> 'providerPaymentId' = ANY($2::text[])) AS events,
-              (SELECT count(*)::int FROM payments WHERE provider_payment_id = ANY($2::text[])) AS payments`,
-      [forgedEventIds, forgedPaymentIds],
+      `WITH tampered AS (SELECT * FROM unnest($2::text[], $3::int[]) AS t(payment_id, amount))
+       SELECT (SELECT count(*)::int FROM webhook_events
+               WHERE payload -> 'payment' ->> 'providerPaymentId' = ANY($1::text[])
+                  OR (payload -> 'payment' ->> 'providerPaymentId', (payload -> 'payment' ->> 'amount')::int)
+                     IN (SELECT payment_id, amount FROM tampered)) AS events,
+              (SELECT count(*)::int FROM payments
+               WHERE provider_payment_id = ANY($1::text[])
+                  OR (provider_payment_id, amount) IN (SELECT payment_id, amount FROM tampered)) AS payments`,
+      [forgedPaymentIds, tampered.map((t) => t.paymentId), tampered.map((t) => t.amount)],
     );
     const forgedWritten = (written[0]?.events ?? 0) + (written[0]?.payments ?? 0);
     if (forgedWritten > 0) {
       problems.push(
         `forged webhooks were written to the database: ${written[0]?.events ?? 0} webhook_events rows and ${written[0]?.payments ?? 0} payments carry a forged event or payment id`,
       );
+    }
+    // One genuine event, one row: a replay under a header id of its own must have been a duplicate.
+    const { rows: recorded } = await ctx.db.query<{ type: string; payment_id: string; n: number }>(
+      `SELECT type, payload -> 'payment' ->> 'providerPaymentId' AS payment_id, count(*)::int AS n
+       FROM webhook_events
+       WHERE provider = 'dev' AND payload -> 'payment' ->> 'providerPaymentId' = ANY($1::text[])
+       GROUP BY 1, 2`,
+      [paidOrders.map((o) => o.paid.paymentId)],
+    );
+    const twice = recorded.filter((r) => r.n > 1);
+    if (twice.length > 0) {
+      problems.push(
+        `${twice.length} genuine events were recorded more than once (replays taken for new events), e.g. ${twice
+          .slice(0, 3)
+          .map((r) => `${r.type} ${r.payment_id} x${r.n}`)
+          .join(" | ")}`,
+      );
+    }
+    const captures = new Set(recorded.filter((r) => r.type === "payment.captured").map((r) => r.payment_id));
+    const unrecorded = paidOrders.filter((o) => !captures.has(o.paid.paymentId)).length;
+    if (unrecorded > 0) {
+      problems.push(`${unrecorded} paid orders have no recorded payment.captured event`);
     }
     problems.push(...tally.problems());
     const paid = await checkPaidOrders(
@@ -338,7 +387,9 @@ export const webhooks: Scenario = {
         "webhook deliveries": courier.deliveries - forgeries.length,
         "first heard by webhook / confirmation": `${firsts.filter((f) => f === "webhook").length} / ${firsts.filter((f) => f === "confirmation").length}`,
         "forged refused": `${forgedRefused} / ${forgeries.length}`,
-        "forged ids in the database": `${forgedWritten} of ${forgedEventIds.length + forgedPaymentIds.length}`,
+        "replays under new event ids": replaysUnderNewIds,
+        "events recorded twice": twice.length,
+        "forged payments in the database": `${forgedWritten} of ${forgedPaymentIds.length + tampered.length}`,
         "payments booked": paid.booked,
         "payments refunded": paid.refunded,
         "storm s": round(stormSeconds, 1),

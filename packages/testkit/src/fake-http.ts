@@ -41,6 +41,11 @@ export interface FaultOptions {
 export interface FailOptions extends FaultOptions {
   /** 5xx status to answer (default 500). */
   status?: number;
+  /**
+   * The provider's error text in the answer (its usual words by default): a test gives a distinctive one
+   * to follow where provider text goes (the log, never a client's response).
+   */
+  message?: string;
 }
 
 export interface Faults {
@@ -68,13 +73,14 @@ interface Fault {
   path: PathMatcher;
   method?: string;
   status: number;
+  message?: string;
   remaining: number;
 }
 
 export interface FakeHttpOptions {
   handle(request: RecordedRequest): Reply;
-  /** The provider's own 5xx body for an injected failure. */
-  faultReply(status: number): Reply;
+  /** The provider's own 5xx body for an injected failure, with `message` as its text when given. */
+  faultReply(status: number, message?: string): Reply;
   /** How reply bodies are serialised (Stripe pretty-prints, Razorpay does not). */
   indent?: number;
 }
@@ -143,7 +149,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
       }
       if (fault?.kind === "error") {
         recorded.fault = "error";
-        send(res, recorded, options.faultReply(fault.status));
+        send(res, recorded, options.faultReply(fault.status, fault.message));
         return;
       }
       let reply: Reply;
@@ -155,7 +161,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
       }
       if (fault?.kind === "lost") {
         recorded.fault = "lost";
-        send(res, recorded, options.faultReply(fault.status));
+        send(res, recorded, options.faultReply(fault.status, fault.message));
         return;
       }
       send(res, recorded, reply);
@@ -177,7 +183,7 @@ export async function startFakeHttpServer(options: FakeHttpOptions): Promise<Fak
     if (kind !== "hang" && (status < 500 || status > 599)) {
       throw new RangeError("an injected failure is a 5xx");
     }
-    faults.push({ kind, path, method: o.method, status, remaining: times });
+    faults.push({ kind, path, method: o.method, status, message: o.message, remaining: times });
   };
 
   let closing: Promise<void> | undefined;

@@ -420,12 +420,13 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
 
   const server = await startFakeHttpServer({
     handle,
-    faultReply: (status) => ({
+    faultReply: (status, message) => ({
       status,
       body: razorpayError(
-        status === 500
-          ? "The server encountered an error. The incident has been reported to admins."
-          : "Gateway error",
+        message ??
+          (status === 500
+            ? "The server encountered an error. The incident has been reported to admins."
+            : "Gateway error"),
         { code: status === 500 ? "SERVER_ERROR" : "GATEWAY_ERROR", source: "NA", step: "NA", reason: "NA" },
       ),
     }),

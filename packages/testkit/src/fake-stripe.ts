@@ -464,7 +464,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const server = await startFakeHttpServer({
     handle,
     indent: 2,
-    faultReply: (status) => stripeError(status, { type: "api_error", message: "An unknown error occurred" }),
+    faultReply: (status, message) =>
+      stripeError(status, { type: "api_error", message: message ?? "An unknown error occurred" }),
   });
 
   // -------------------------------------------------------------------------------------------

@@ -99,7 +99,8 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
       summary,
       description:
         "Signed by the provider (`X-Razorpay-Signature` over the raw body, or `Stripe-Signature` with its " +
-        "timestamp). Every event id is recorded, so a replay is a no-op.",
+        "timestamp). Every event is recorded under an identity from the signed body (never from " +
+        "`X-Razorpay-Event-Id`, which is not signed), so a replay under any header is a no-op.",
       parameters,
       requestBody: raw,
       responses: {

@@ -82,14 +82,12 @@ export function sendWebhook(
   webhook: { body: string; headers: Record<string, string> },
   path = "/api/payments/webhook",
 ) {
-  return server.http.request<{ received: boolean; outcome: string; duplicate: boolean } & ErrorBody>(
-    "POST",
-    path,
-    {
-      raw: webhook.body,
-      headers: webhook.headers,
-    },
-  );
+  return server.http.request<
+    { received: boolean; eventId: string; outcome: string; duplicate: boolean } & ErrorBody
+  >("POST", path, {
+    raw: webhook.body,
+    headers: webhook.headers,
+  });
 }
 
 export function confirm(

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
 import type { ErrorBody, Session } from "@boxoffice/contracts";
 import {
   type Clock,
@@ -6,6 +7,7 @@ import {
   createLogger,
   DevSmsProvider,
   ensureAdmin,
+  type Logger,
   loadConfig,
   systemClock,
 } from "@boxoffice/core";
@@ -42,6 +44,8 @@ export async function startTestServer(
     sharedDb?: DbHandle;
     /** Keys the in-memory rate limiter counts exactly (its default is 100,000). */
     rateLimiterKeys?: number;
+    /** Where the server logs (silent unless LOG_LEVEL is set); `captureLogs()` makes one to read. */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const { config: base } = loadConfig({
@@ -55,7 +59,7 @@ export async function startTestServer(
   const sms = new DevSmsProvider();
   const prefix = `test:${randomBytes(6).toString("hex")}:`;
   const shared = options.sharedDb;
-  const deps = await buildDeps(config, createLogger(process.env.LOG_LEVEL ?? "silent"), {
+  const deps = await buildDeps(config, options.logger ?? createLogger(process.env.LOG_LEVEL ?? "silent"), {
     dbHandle: shared ? { ...shared, close: async () => {} } : await createTestDb(),
     // The recording dev provider, where the configuration has one (SMS_PROVIDER=none has none).
     sms: config.sms.provider === "dev" ? sms : undefined,
@@ -90,6 +94,20 @@ export async function startTestServer(
       await server.close();
     },
   };
+}
+
+/** A logger as the API's own (same redaction), whose JSON lines a test reads back, parsed. */
+export function captureLogs(level = "info"): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) {
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  return { logger: createLogger(level, "boxoffice", stream), lines };
 }
 
 export interface HttpResult<T = unknown> {

@@ -51,7 +51,8 @@ export type ClientConfirmation =
 /**
  * One payment provider behind the same use cases. Implementations verify signatures with timing-safe
  * comparisons and throw AppError("INVALID_SIGNATURE") for anything forged; a provider that cannot be
- * reached throws AppError("PAYMENT_PROVIDER_ERROR").
+ * reached throws `providerError()` (502 PAYMENT_PROVIDER_ERROR in our words; the provider's text is for
+ * the log only).
  */
 export interface PaymentProvider {
   readonly name: PaymentProviderName;

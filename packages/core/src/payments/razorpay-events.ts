@@ -28,8 +28,39 @@ const Envelope = z.object({
   payload: z.object({
     payment: z.object({ entity: PaymentEntity }).optional(),
     refund: z.object({ entity: RefundEntity }).optional(),
+    order: z.object({ entity: z.object({ id: ProviderId }) }).optional(),
   }),
 });
+type Payload = z.infer<typeof Envelope>["payload"];
+
+/**
+ * Events that happen at most once to the entity they are about, and that entity's id: a payment is
+ * authorized, captured or failed once, an order is paid once, a refund is created and then settles once
+ * (processed or failed). The event name is part of the identity, so different events about one entity
+ * (`payment.captured` and `order.paid`, `refund.processed` and `refund.failed`) stay distinct.
+ */
+// A Map, not an object literal: an event named "constructor" or "__proto__" must find nothing here.
+const ONCE_PER_ENTITY = new Map<string, (payload: Payload) => string | null | undefined>([
+  ["payment.authorized", (p) => p.payment?.entity.id],
+  ["payment.captured", (p) => p.payment?.entity.id],
+  ["payment.failed", (p) => p.payment?.entity.id],
+  ["order.paid", (p) => p.order?.entity.id ?? p.payment?.entity.order_id],
+  ["refund.created", (p) => p.refund?.entity.id],
+  ["refund.processed", (p) => p.refund?.entity.id],
+  ["refund.failed", (p) => p.refund?.entity.id],
+]);
+
+/**
+ * Who an event is, from the signed body alone. `X-Razorpay-Event-Id` is not covered by the signature, so
+ * anyone holding one genuine delivery could replay it under ids of their own, each taken for a new event;
+ * the event name and the id of the entity it is about cannot be changed without breaking the signature.
+ * Any other event is its body's hash: Razorpay redelivers the very same bytes, so its retries are still
+ * recognised, and a replay of those bytes is too.
+ */
+function razorpayEventId(rawBody: string, event: string, payload: Payload): string {
+  const entityId = ONCE_PER_ENTITY.get(event)?.(payload);
+  return entityId ? `${event}:${entityId}` : `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
+}
 
 /** Razorpay's payment statuses, as boxoffice reads them: captured money is a succeeded payment. */
 export function razorpayPaymentStatus(status: string): "succeeded" | "failed" | "pending" {
@@ -38,12 +69,10 @@ export function razorpayPaymentStatus(status: string): "succeeded" | "failed" | 
 
 /**
  * A Razorpay webhook body (already verified) reduced to what boxoffice acts on. The dev provider sends the
- * very same shapes, so both read them here. Event ids come from `X-Razorpay-Event-Id`; a body without one
- * is identified by its hash, so its replays are still recognised.
+ * very same shapes, so both read them here. The event's id comes from the signed body (`razorpayEventId`), never
+ * from a header.
  */
-export function readRazorpayEvent(rawBody: string, headers: Headers): WebhookEvent {
-  const eventId =
-    headers.get("x-razorpay-event-id") || `sha256:${createHash("sha256").update(rawBody).digest("hex")}`;
+export function readRazorpayEvent(rawBody: string): WebhookEvent {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
@@ -57,6 +86,7 @@ export function readRazorpayEvent(rawBody: string, headers: Headers): WebhookEve
     });
   }
   const { event, payload } = parsed.data;
+  const eventId = razorpayEventId(rawBody, event, payload);
   const payment = payload.payment?.entity;
   if ((event === "payment.captured" || event === "order.paid" || event === "payment.failed") && payment) {
     if (!payment.order_id) {

@@ -1,19 +1,17 @@
 import type { RazorpayConfig } from "../config/env.ts";
 import { AppError } from "../shared/errors.ts";
 import type { PaymentProvider, ProviderPayment } from "./provider.ts";
+import { providerError } from "./provider-error.ts";
 import { razorpayPaymentStatus, readRazorpayEvent } from "./razorpay-events.ts";
 import { createRazorpaySdk, isRazorpayApiError } from "./sdk.ts";
 import { verifyRazorpayCheckoutSignature, verifyRazorpayWebhookSignature } from "./signatures.ts";
 
 /** The SDK rejects with `{ statusCode, error }`; to our callers a provider failure is a 502 to retry. */
-function providerError(err: unknown, what: string): AppError {
-  const detail = isRazorpayApiError(err)
+function razorpayError(err: unknown, what: string): AppError {
+  const text = isRazorpayApiError(err)
     ? `${err.statusCode} ${err.error.code}: ${err.error.description}`
     : String(err);
-  return new AppError("PAYMENT_PROVIDER_ERROR", `Razorpay could not ${what}`, {
-    provider: "razorpay",
-    detail,
-  });
+  return providerError("Razorpay", what, text);
 }
 
 interface RazorpayPaymentEntity {
@@ -57,7 +55,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
         });
         return { providerOrderId: order.id, checkout: { keyId: config.keyId } };
       } catch (err) {
-        throw providerError(err, "create the order");
+        throw razorpayError(err, "create the order");
       }
     },
     async verifyClientPayment(input) {
@@ -92,7 +90,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
             });
         }
       } catch (err) {
-        throw providerError(err, "confirm the payment");
+        throw razorpayError(err, "confirm the payment");
       }
       return toPayment(entity, input.orderId);
     },
@@ -102,7 +100,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
       ) {
         throw new AppError("INVALID_SIGNATURE", "The webhook signature does not match");
       }
-      return readRazorpayEvent(rawBody, headers);
+      return readRazorpayEvent(rawBody);
     },
     async refund(input) {
       try {
@@ -132,7 +130,7 @@ export function razorpayProvider(config: RazorpayConfig): PaymentProvider {
           status: refund.status === "processed" ? "processed" : "submitted",
         };
       } catch (err) {
-        throw providerError(err, "refund the payment");
+        throw razorpayError(err, "refund the payment");
       }
     },
   };

@@ -83,7 +83,9 @@ export async function processRefunds(
       tally[sent.status === "processed" ? "processed" : "submitted"] += 1;
     } catch (err) {
       const attempts = refund.attempts;
-      const message = err instanceof Error ? err.message : String(err);
+      // The provider's own words are for the operator (the row and the log), never for a client.
+      const message =
+        isAppError(err) && err.logDetail ? err.logDetail : err instanceof Error ? err.message : String(err);
       const giveUp = attempts >= MAX_REFUND_ATTEMPTS;
       await deps.db
         .update(refunds)
@@ -96,7 +98,7 @@ export async function processRefunds(
         .where(and(eq(refunds.id, refund.id), eq(refunds.status, "pending")));
       const log = giveUp ? deps.logger.error.bind(deps.logger) : deps.logger.warn.bind(deps.logger);
       log(
-        { refundId: refund.id, attempts, err: isAppError(err) ? err.code : message },
+        { refundId: refund.id, attempts, err: isAppError(err) ? `${err.code}: ${message}` : message },
         giveUp ? "refund failed for good: needs a person" : "refund attempt failed: will retry",
       );
       tally.failed += 1;

@@ -1,13 +1,21 @@
-import type Stripe from "stripe";
+import Stripe from "stripe";
 import type { StripeConfig } from "../config/env.ts";
 import { AppError } from "../shared/errors.ts";
 import type { PaymentProvider, ProviderPayment, ProviderRefundEvent, WebhookEvent } from "./provider.ts";
+import { providerError } from "./provider-error.ts";
 import { createStripeSdk } from "./sdk.ts";
 import { verifyStripeWebhook, WebhookSignatureError } from "./signatures.ts";
 
-function providerError(err: unknown, what: string): AppError {
-  const detail = err instanceof Error ? err.message : String(err);
-  return new AppError("PAYMENT_PROVIDER_ERROR", `Stripe could not ${what}`, { provider: "stripe", detail });
+/** Stripe's own account of a failure (its request id lets Stripe's support find the request). */
+function stripeError(err: unknown, what: string): AppError {
+  let text = String(err);
+  if (err instanceof Stripe.errors.StripeError) {
+    const status = err.statusCode === undefined ? "no answer" : String(err.statusCode);
+    text = `${status} ${err.type}${err.code ? ` ${err.code}` : ""}: ${err.message}${err.requestId ? ` (request ${err.requestId})` : ""}`;
+  } else if (err instanceof Error) {
+    text = err.message;
+  }
+  return providerError("Stripe", what, text);
 }
 
 function paymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
@@ -82,7 +90,7 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
           },
         };
       } catch (err) {
-        throw providerError(err, "create the payment");
+        throw stripeError(err, "create the payment");
       }
     },
     async verifyClientPayment(input) {
@@ -92,7 +100,7 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
       try {
         return paymentOf(await sdk.paymentIntents.retrieve(input.paymentIntentId));
       } catch (err) {
-        throw providerError(err, "confirm the payment");
+        throw stripeError(err, "confirm the payment");
       }
     },
     parseWebhook(rawBody, headers) {
@@ -129,7 +137,7 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
         );
         return answer(refund);
       } catch (err) {
-        throw providerError(err, "refund the payment");
+        throw stripeError(err, "refund the payment");
       }
     },
     async refundsOf(providerPaymentId) {
@@ -140,7 +148,7 @@ export function stripeProvider(config: StripeConfig): PaymentProvider {
           return notice ? [notice] : [];
         });
       } catch (err) {
-        throw providerError(err, "list the payment's refunds");
+        throw stripeError(err, "list the payment's refunds");
       }
     },
   };

@@ -121,6 +121,60 @@ describe("paying with the dev provider", () => {
     ]);
   });
 
+  it("a signed webhook replayed under another X-Razorpay-Event-Id (or none) is a duplicate and changes nothing", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C2"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const paid = await devPay(server, order.orderId, { deliver: false });
+    const webhook = paid.webhook ?? { body: "", headers: {} };
+    const first = await sendWebhook(server, webhook);
+    expect(first.body).toMatchObject({ outcome: "booked", duplicate: false });
+    const before = await paymentRowCounts(server);
+    // The header is not signed: anyone holding one genuine delivery can send it again under any id.
+    const { "x-razorpay-event-id": _id, ...unsigned } = webhook.headers;
+    for (const headers of [{ ...unsigned, "x-razorpay-event-id": "evt_replayed_1" }, unsigned]) {
+      const replay = await sendWebhook(server, { body: webhook.body, headers });
+      expect(replay.body).toMatchObject({ outcome: "booked", duplicate: true, eventId: first.body.eventId });
+    }
+    expect(await paymentRowCounts(server)).toEqual(before);
+
+    // A dashboard refund's notice, replayed under a new id, is one refund too.
+    const dev = server.deps.devPayments;
+    if (!dev) {
+      throw new Error("the dev provider is not enabled");
+    }
+    const refundBody = JSON.stringify({
+      entity: "event",
+      event: "refund.processed",
+      contains: ["refund"],
+      payload: {
+        refund: { entity: { id: "rfnd_replayed", payment_id: paid.paymentId, amount: 1_000, notes: [] } },
+      },
+    });
+    const signedRefund = (eventId: string) => ({
+      body: refundBody,
+      headers: { "x-razorpay-signature": dev.sign(refundBody), "x-razorpay-event-id": eventId },
+    });
+    expect((await sendWebhook(server, signedRefund("evt_refund_a"))).body).toMatchObject({
+      outcome: "external_refund",
+      duplicate: false,
+    });
+    const afterRefund = await paymentRowCounts(server);
+    expect((await sendWebhook(server, signedRefund("evt_refund_b"))).body).toMatchObject({ duplicate: true });
+    expect(await paymentRowCounts(server)).toEqual(afterRefund);
+    expect((await recordsOfOrder(server, order.orderId)).refunds).toMatchObject([{ amount: 1_000 }]);
+
+    // Distinct events about the same payment are not taken for replays: order.paid after payment.captured.
+    const orderPaid = webhook.body.replace('"event":"payment.captured"', '"event":"order.paid"');
+    const companion = await sendWebhook(server, {
+      body: orderPaid,
+      headers: { "x-razorpay-signature": dev.sign(orderPaid) },
+    });
+    expect(companion.body).toMatchObject({ outcome: "booked", duplicate: false });
+    expect(companion.body.eventId).not.toBe(first.body.eventId);
+  });
+
   it("twenty webhooks and twenty confirmations fired at once give one booking, one payment, one set of messages", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);

@@ -115,6 +115,24 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
     expect(JSON.parse(paid.responseBody ?? "{}")).toMatchObject({ outcome: "booked" });
   });
 
+  it("Razorpay's signed body delivered again under a new X-Razorpay-Event-Id is a duplicate: one booking, one payment", async () => {
+    const user = await registerUser(server);
+    const { order } = await orderFor(user.accessToken, ["C2"]);
+    const handler = fake.pay(order.orderId);
+    const webhook = fake.webhook("payment.captured", { paymentId: handler.razorpay_payment_id });
+    const first = await sendWebhook(server, webhook);
+    expect(first.body).toMatchObject({ outcome: "booked", duplicate: false });
+    const before = await paymentRowCounts(server);
+    const replay = await sendWebhook(server, {
+      body: webhook.body,
+      headers: { ...webhook.headers, "X-Razorpay-Event-Id": "evt_someone_else_chose" },
+    });
+    expect(replay.body).toMatchObject({ duplicate: true, eventId: first.body.eventId });
+    expect(await paymentRowCounts(server)).toEqual(before);
+    const records = await recordsOfOrder(server, order.orderId);
+    expect([records.payments.length, records.bookings.length]).toEqual([1, 1]);
+  });
+
   it("through the tRPC client too, and an authorized payment is captured on confirmation", async () => {
     const user = await registerUser(server);
     const showtimeId = await showtimeOnSale(server, admin);

@@ -129,6 +129,35 @@ describe("paying through Stripe (a local stand-in, through the official SDK)", (
     expect(JSON.parse(notice.responseBody ?? "{}")).toMatchObject({ outcome: "refund_already_processed" });
   });
 
+  it("an event is named by the id inside its signed body: signed again, under any header, it is a duplicate", async () => {
+    const user = await registerUser(server);
+    const { intent } = await intentFor(user.accessToken, ["C1"]);
+    fake.succeed(intent.paymentIntentId);
+    const webhook = fake.webhook("payment_intent.succeeded", intent.paymentIntentId);
+    const first = await sendWebhook(server, webhook, "/api/payments/webhook/stripe");
+    expect(first.body).toMatchObject({ outcome: "booked", duplicate: false, eventId: webhook.event.id });
+    const before = await paymentRowCounts(server);
+    const again = await sendWebhook(
+      server,
+      {
+        body: webhook.body,
+        headers: {
+          ...webhook.headers,
+          // Signed anew (a later second, a new signature): the body, and so the event, is the same.
+          "Stripe-Signature": stripeWebhookSignatureHeader(
+            webhook.body,
+            fake.webhookSecret,
+            Math.floor(Date.now() / 1000) + 1,
+          ),
+          "X-Razorpay-Event-Id": "evt_not_stripes",
+        },
+      },
+      "/api/payments/webhook/stripe",
+    );
+    expect(again.body).toMatchObject({ duplicate: true, eventId: webhook.event.id });
+    expect(await paymentRowCounts(server)).toEqual(before);
+  });
+
   it("a webhook signed too long ago, or not by Stripe, is a 400 and changes nothing", async () => {
     const user = await registerUser(server);
     const { intent } = await intentFor(user.accessToken, ["A4"]);
