@@ -1,22 +1,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { TSX_NODE_ARGS } from "@boxoffice/testkit";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
-// `pnpm start` runs `tsx src/main.ts`, and tsx's CLI runs the script in a child node process with these two
-// flags. Starting that node process ourselves gives the pid of the server itself, so kill -9 kills the
-// server and not a wrapper that would leave it running.
-const fromRoot = createRequire(join(repoRoot, "package.json"));
-const TSX_FLAGS = [
-  "--require",
-  fromRoot.resolve("tsx/preflight"),
-  "--import",
-  pathToFileURL(fromRoot.resolve("tsx")).href,
-];
+// Node with tsx's flags, as `pnpm start` runs it: the pid is the server itself, so kill -9 kills the server
+// and not a wrapper that would leave it running.
 
 const ENTRY = {
   api: { cwd: join(repoRoot, "apps", "api"), ready: "boxoffice API listening" },
@@ -76,7 +68,7 @@ export class ManagedProcess {
     }
     const entry = ENTRY[this.kind];
     const env = { ...this.env, ...(this.kind === "api" ? { PORT: String(this.port) } : {}) };
-    const child = spawn(process.execPath, [...TSX_FLAGS, "src/main.ts"], {
+    const child = spawn(process.execPath, [...TSX_NODE_ARGS, "src/main.ts"], {
       cwd: entry.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],

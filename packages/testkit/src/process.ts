@@ -1,8 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { createRequire } from "node:module";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 
 export const repoRoot = join(import.meta.dirname, "..", "..", "..");
-const tsx = join(repoRoot, "node_modules", ".bin", "tsx");
+
+/**
+ * Node's flags that run TypeScript as tsx's CLI does, without its CLI. The CLI is a parent process that
+ * relays SIGTERM to the script and, when the script's event loop is too busy to acknowledge within 30 ms
+ * (a loaded CI machine), SIGKILLs it: a graceful shutdown under test, or under a supervisor, became exit
+ * 143. Started with these flags, the process that gets the signal is the server itself.
+ */
+const fromRoot = createRequire(join(repoRoot, "package.json"));
+export const TSX_NODE_ARGS: readonly string[] = [
+  "--require",
+  fromRoot.resolve("tsx/preflight"),
+  "--import",
+  pathToFileURL(fromRoot.resolve("tsx")).href,
+];
 
 export interface Spawned {
   child: ChildProcess;
@@ -22,7 +37,7 @@ export function spawnScript(
   args: string[],
   env: Record<string, string | undefined>,
 ): Spawned {
-  const child = spawn(tsx, [join(repoRoot, script), ...args], {
+  const child = spawn(process.execPath, [...TSX_NODE_ARGS, join(repoRoot, script), ...args], {
     cwd: repoRoot,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
