@@ -17,6 +17,11 @@ export type ProcedureMeta = {
     protect?: boolean;
   };
   successStatus?: 200 | 201 | 202;
+  /**
+   * A signed-in caller's retry with the same `Idempotency-Key` header gets the first answer instead of
+   * running again (the API's idempotency middleware reads this).
+   */
+  idempotent?: boolean;
 };
 
 export interface Contract<I extends z.ZodType, O extends z.ZodType> {

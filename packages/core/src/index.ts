@@ -28,7 +28,6 @@ export * from "./seating/index.ts";
 export * from "./shared/clock.ts";
 export * from "./shared/errors.ts";
 export * from "./shared/html.ts";
-export * from "./shared/idempotency.ts";
 export * from "./shared/logger.ts";
 export * from "./shared/sensitive.ts";
 export * from "./shared/shutdown.ts";

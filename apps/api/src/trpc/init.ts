@@ -2,9 +2,11 @@ import { type ProcedureMeta, statusOf } from "@boxoffice/contracts";
 import { AppError, isAppError } from "@boxoffice/core";
 import { initTRPC, TRPCError } from "@trpc/server";
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
+import { middlewareMarker } from "@trpc/server/unstable-core-do-not-import";
 import { requireViewer } from "../http/bearer.ts";
 import { applyErrorHeaders, errorStatus, toErrorObject } from "../http/error-body.ts";
 import type { TrpcContext } from "./context.ts";
+import { idempotent } from "./idempotency.ts";
 
 const t = initTRPC
   .context<TrpcContext>()
@@ -72,10 +74,43 @@ const domainErrors = t.middleware(async ({ next }) => {
 
 export const publicProcedure = t.procedure.use(domainErrors);
 
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const user = await requireViewer(ctx.deps.tokens, ctx.authorization);
-  return next({ ctx: { ...ctx, user } });
+/**
+ * For procedures whose metadata says `idempotent`: a signed-in caller's retry with the same
+ * `Idempotency-Key` gets the first answer, or waits for it (idempotency.ts says which answers are kept).
+ * The request is the raw input, so the key is checked before anything else of the procedure runs.
+ */
+const idempotency = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
+  const key = ctx.idempotencyKey;
+  if (!meta?.idempotent || key === undefined || !ctx.user) {
+    return next();
+  }
+  let ran: Awaited<ReturnType<typeof next>> | undefined;
+  const request = { userId: ctx.user.userId, scope: path, key, request: await getRawInput() };
+  const data = await idempotent(
+    ctx.deps,
+    request,
+    async () => {
+      const result = await next();
+      if (!result.ok) {
+        // The domain's own refusal, so a 409 or 410 is kept and replayed as itself.
+        throw isAppError(result.error.cause) ? result.error.cause : result.error;
+      }
+      ran = result;
+      return result.data;
+    },
+    { status: meta.successStatus ?? 200 },
+  );
+  // A replay runs nothing below this middleware: it answers the first attempt's result itself, which is
+  // what tRPC's marker on a middleware's result is for.
+  return ran ?? { ok: true as const, data, marker: middlewareMarker };
 });
+
+export const authedProcedure = publicProcedure
+  .use(async ({ ctx, next }) => {
+    const user = await requireViewer(ctx.deps.tokens, ctx.authorization);
+    return next({ ctx: { ...ctx, user } });
+  })
+  .use(idempotency);
 
 export const adminProcedure = authedProcedure.use(({ ctx, next }) => {
   if (!ctx.user.roles.includes("admin")) {

@@ -79,6 +79,7 @@ export const createHold = contract({
       protect: true,
     },
     successStatus: 201,
+    idempotent: true,
   },
   input: HoldInputSchema,
   output: HoldSchema,

@@ -1,5 +1,5 @@
 import * as c from "@boxoffice/contracts";
-import { holdSeats, idempotent, refreshHold, releaseHold } from "@boxoffice/core";
+import { holdSeats, refreshHold, releaseHold } from "@boxoffice/core";
 import { seatUpdates } from "../../realtime/seat-updates.ts";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
@@ -13,15 +13,7 @@ export const seatsRouter = router({
     .meta(c.createHold.meta)
     .input(c.createHold.input)
     .output(c.createHold.output)
-    .mutation(({ ctx, input }) => {
-      const hold = () => holdSeats(ctx.deps, ctx.user.userId, input);
-      const key = ctx.idempotencyKey;
-      return key === undefined
-        ? hold()
-        : idempotent(ctx.deps, { userId: ctx.user.userId, scope: "seats.hold", key, request: input }, hold, {
-            status: 201,
-          });
-    }),
+    .mutation(({ ctx, input }) => holdSeats(ctx.deps, ctx.user.userId, input)),
 
   refresh: authedProcedure
     .meta(c.refreshHold.meta)

@@ -1,10 +1,9 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+import { AppError, manualClock } from "@boxoffice/core";
 import { type DbHandle, idempotencyKeys, users } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { manualClock } from "./clock.ts";
-import { AppError } from "./errors.ts";
-import { IDEMPOTENCY_LEASE_MS, idempotent } from "./idempotency.ts";
+import { IDEMPOTENCY_LEASE_MS, idempotent, requestHashOf } from "./idempotency.ts";
 
 let handle: DbHandle;
 const clock = manualClock("2026-11-24T10:00:00Z");
@@ -31,9 +30,7 @@ async function abandonedClaim(key: string, claimedAt: Date) {
     userId,
     scope: "test.work",
     key,
-    requestHash: createHash("sha256")
-      .update(JSON.stringify(request(key).request))
-      .digest("hex"),
+    requestHash: requestHashOf(request(key).request),
     status: 0,
     response: {},
     createdAt: claimedAt,
@@ -120,5 +117,14 @@ describe("Idempotency-Key", () => {
     await expect(
       idempotent(deps(), { ...request(key), request: { seats: ["B2"] } }, async () => ({ ok: true })),
     ).rejects.toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+  });
+});
+
+describe("requestHashOf", () => {
+  it("is the same for the same fields in another order, and differs when a value does", () => {
+    const a = requestHashOf({ showtimeId: "s", seatIds: ["A1", "A2"], options: { x: 1, y: 2 } });
+    expect(requestHashOf({ options: { y: 2, x: 1 }, seatIds: ["A1", "A2"], showtimeId: "s" })).toBe(a);
+    expect(requestHashOf({ showtimeId: "s", seatIds: ["A2", "A1"], options: { x: 1, y: 2 } })).not.toBe(a);
+    expect(requestHashOf({ showtimeId: "s", seatIds: ["A1", "A2"], options: { x: 1, y: 3 } })).not.toBe(a);
   });
 });

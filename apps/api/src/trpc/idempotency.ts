@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { statusOf } from "@boxoffice/contracts";
+import { AppError, type Clock, invalidField, isAppError } from "@boxoffice/core";
 import { type Database, idempotencyKeys } from "@boxoffice/db";
 import { and, eq, type SQL, sql } from "drizzle-orm";
-import type { Clock } from "./clock.ts";
-import { AppError, invalidField, isAppError } from "./errors.ts";
 
 const PENDING = 0;
 
@@ -47,7 +46,7 @@ export async function idempotent<T>(
       "Invalid Idempotency-Key header",
     );
   }
-  const requestHash = createHash("sha256").update(JSON.stringify(req.request)).digest("hex");
+  const requestHash = requestHashOf(req.request);
   const where = and(
     eq(idempotencyKeys.userId, req.userId),
     eq(idempotencyKeys.scope, req.scope),
@@ -106,6 +105,27 @@ export async function idempotent<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+}
+
+/**
+ * The request's fingerprint: its JSON with every object's keys sorted, so a retry that sends the same
+ * fields in another order is the same request.
+ */
+export function requestHashOf(request: unknown): string {
+  return createHash("sha256").update(canonicalJson(request)).digest("hex");
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) {
+    return `[${value.map(canonicalJson).join(",")}]`;
+  }
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
 }
 
 async function run<T>(
