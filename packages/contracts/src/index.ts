@@ -1,5 +1,5 @@
-export * from "./auth/procedures.ts";
-export * from "./bookings/procedures.ts";
+export * from "./auth/sessions.ts";
+export * from "./bookings/bookings.ts";
 export * from "./catalog/layout.ts";
 export * from "./catalog/movies.ts";
 export * from "./catalog/screens.ts";
@@ -8,7 +8,6 @@ export * from "./catalog/theaters.ts";
 export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./meta.ts";
-export * from "./payments/procedures.ts";
+export * from "./payments/orders.ts";
 export * from "./seating/holds.ts";
-export * from "./users/procedures.ts";
-export * from "./users/user.ts";
+export * from "./users/users.ts";

@@ -12,7 +12,7 @@ import { writeBookingRefund } from "./refund-booking.ts";
 import { quoteRefund } from "./refund-policy.ts";
 
 /** What cancelling now would give back, under the policy the booking was bought with. */
-export async function cancellationQuote(
+export async function getCancellationQuote(
   deps: Pick<PaymentsDeps, "db" | "clock">,
   viewer: AccessClaims,
   id: string,

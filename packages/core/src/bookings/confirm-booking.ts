@@ -1,7 +1,7 @@
 import type { Booking, ConfirmBookingInput } from "@boxoffice/contracts";
 import { confirmPayment } from "../payments/confirm-payment.ts";
 import type { PaymentsDeps } from "../payments/deps.ts";
-import { findOwnOrder } from "../payments/order-status.ts";
+import { findOwnOrder } from "../payments/get-order.ts";
 import type { ClientConfirmation } from "../payments/provider.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
 import { bookingById } from "./get-booking.ts";

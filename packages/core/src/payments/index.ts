@@ -5,7 +5,7 @@ export * from "./create-order.ts";
 export * from "./deps.ts";
 export * from "./dev-pay-order.ts";
 export * from "./dev-provider.ts";
-export * from "./order-status.ts";
+export * from "./get-order.ts";
 export * from "./provider.ts";
 export * from "./razorpay-events.ts";
 export * from "./razorpay-provider.ts";

@@ -1,9 +1,9 @@
 import * as c from "@boxoffice/contracts";
 import {
   cancelBooking,
-  cancellationQuote,
   confirmBooking,
   getBooking,
+  getCancellationQuote,
   listMyBookings,
 } from "@boxoffice/core";
 import { authedProcedure, router } from "../init.ts";
@@ -32,7 +32,7 @@ export const bookingsRouter = router({
     .meta(c.getCancellationQuote.meta)
     .input(c.getCancellationQuote.input)
     .output(c.getCancellationQuote.output)
-    .query(({ ctx, input }) => cancellationQuote(ctx.deps, ctx.user, input.id)),
+    .query(({ ctx, input }) => getCancellationQuote(ctx.deps, ctx.user, input.id)),
 
   cancel: authedProcedure
     .meta(c.cancelBooking.meta)

@@ -1,5 +1,5 @@
 import * as c from "@boxoffice/contracts";
-import { createOrderForHold, orderStatus } from "@boxoffice/core";
+import { createOrderForHold, getOrder } from "@boxoffice/core";
 import { authedProcedure, rateLimit, router } from "../init.ts";
 
 // Starting a payment calls the provider: counted like holds, per user and per address.
@@ -57,5 +57,5 @@ export const paymentsRouter = router({
     .meta(c.getOrder.meta)
     .input(c.getOrder.input)
     .output(c.getOrder.output)
-    .query(({ ctx, input }) => orderStatus(ctx.deps, ctx.user.userId, input.orderId)),
+    .query(({ ctx, input }) => getOrder(ctx.deps, ctx.user.userId, input.orderId)),
 });

@@ -1,7 +1,28 @@
 import { z } from "zod";
-import { IdSchema, lineOfText, OtpCodeSchema, PhoneSchema } from "../common.ts";
+import { IdSchema, lineOfText, OtpCodeSchema, PhoneSchema, RoleSchema } from "../common.ts";
 import { contract } from "../meta.ts";
-import { UserSchema } from "./user.ts";
+
+export const NotificationPrefsSchema = z
+  .object({
+    email: z.boolean().meta({ description: "Send booking emails" }),
+    sms: z.boolean().meta({ description: "Send booking SMS" }),
+  })
+  .meta({ id: "NotificationPrefs" });
+export type NotificationPrefs = z.infer<typeof NotificationPrefsSchema>;
+
+export const UserSchema = z
+  .object({
+    id: IdSchema,
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+    roles: z.array(RoleSchema),
+    prefs: NotificationPrefsSchema,
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "User" });
+export type User = z.infer<typeof UserSchema>;
 
 export const NameSchema = lineOfText(100);
 

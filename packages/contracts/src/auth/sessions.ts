@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { EmailSchema, OkSchema, OtpCodeSchema, PasswordSchema, PhoneSchema } from "../common.ts";
 import { contract } from "../meta.ts";
-import { NameSchema } from "../users/procedures.ts";
-import { UserSchema } from "../users/user.ts";
+import { NameSchema, UserSchema } from "../users/users.ts";
 
 const credentialFields = {
   email: EmailSchema.optional(),

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SeatTypeSchema } from "../catalog/layout.ts";
 import { IdSchema, PagingInputSchema, pageOf } from "../common.ts";
 import { contract } from "../meta.ts";
-import { ProviderIdSchema } from "../payments/procedures.ts";
+import { ProviderIdSchema } from "../payments/orders.ts";
 
 export const BookingStatusSchema = z.enum(["confirmed", "cancelled", "refunded"]);
 export type BookingStatus = z.infer<typeof BookingStatusSchema>;

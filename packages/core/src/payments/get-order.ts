@@ -28,7 +28,7 @@ export async function findOwnOrder(
 }
 
 /** Where the caller's order stands: polled by a client that paid and waits for the webhook. */
-export async function orderStatus(
+export async function getOrder(
   deps: PaymentsDeps,
   userId: string,
   providerOrderId: string,
