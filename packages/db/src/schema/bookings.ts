@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { instant, money, reference } from "./columns.ts";
 import { holds } from "./holds.ts";
 import { paymentOrders } from "./payment-orders.ts";
 import { payments } from "./payments.ts";
@@ -20,36 +21,25 @@ export const bookings = pgTable(
     id: uuid("id").primaryKey(),
     /** Short and human: what a customer reads out at the counter (BO-7K3P9Q). */
     reference: text("reference").notNull(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "restrict" }),
-    showtimeId: uuid("showtime_id")
-      .notNull()
-      .references(() => showtimes.id, { onDelete: "restrict" }),
-    holdId: uuid("hold_id")
-      .notNull()
-      .references(() => holds.id, { onDelete: "restrict" }),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => paymentOrders.id, { onDelete: "restrict" }),
-    paymentId: uuid("payment_id")
-      .notNull()
-      .references(() => payments.id, { onDelete: "restrict" }),
+    userId: reference("user_id", () => users.id, "restrict"),
+    showtimeId: reference("showtime_id", () => showtimes.id, "restrict"),
+    holdId: reference("hold_id", () => holds.id, "restrict"),
+    orderId: reference("order_id", () => paymentOrders.id, "restrict"),
+    paymentId: reference("payment_id", () => payments.id, "restrict"),
     seatIds: text("seat_ids").array().notNull(),
     /** Minor units per seat id, as locked in the hold. */
     prices: jsonb("prices").$type<Record<string, number>>().notNull(),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    ...money(),
     status: text("status").$type<BookingStatus>().notNull().default("confirmed"),
     /** The theater's policy when the booking was bought: later policy changes do not reach it. */
     cancellationPolicy: jsonb("cancellation_policy").$type<CancellationPolicy>().notNull(),
     /** Signed, for the door scanner; fixed at purchase so a key rotation does not void printed tickets. */
     qrPayload: text("qr_payload").notNull(),
     refundAmount: integer("refund_amount").notNull().default(0),
-    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    cancelledAt: instant("cancelled_at"),
     cancelledBy: text("cancelled_by").$type<CancelledBy>(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
   },
   (t) => [
     unique("bookings_reference_key").on(t.reference),

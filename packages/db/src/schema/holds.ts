@@ -1,15 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { id, instant, reference } from "./columns.ts";
 import { showtimes } from "./showtimes.ts";
 import { users } from "./users.ts";
 
@@ -22,27 +13,23 @@ export type HoldStatus = "active" | "released" | "expired" | "replaced" | "conve
 export const holds = pgTable(
   "holds",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    showtimeId: uuid("showtime_id")
-      .notNull()
-      .references(() => showtimes.id, { onDelete: "restrict" }),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: id(),
+    showtimeId: reference("showtime_id", () => showtimes.id, "restrict"),
+    userId: reference("user_id", () => users.id, "cascade"),
     seatIds: text("seat_ids").array().notNull(),
     /** Minor units per seat id, as locked at creation. */
     prices: jsonb("prices").$type<Record<string, number>>().notNull(),
     total: integer("total").notNull(),
     currency: text("currency").notNull(),
     status: text("status").$type<HoldStatus>().notNull().default("active"),
-    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    expiresAt: instant("expires_at").notNull(),
     /**
      * A refresh never extends a hold past this. The same for every hold of one run of a user's holds on
      * the showtime (see core/seating/hold-run.ts), so holding again never resets it.
      */
-    maxExpiresAt: timestamp("max_expires_at", { withTimezone: true }).notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    closedAt: timestamp("closed_at", { withTimezone: true }),
+    maxExpiresAt: instant("max_expires_at").notNull(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    closedAt: instant("closed_at"),
   },
   (t) => [
     check("holds_status_known", sql`${t.status} IN ('active','released','expired','replaced','converted')`),

@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  date,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { timestamps } from "./columns.ts";
+import { check, date, index, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { id, instant, timestamps } from "./columns.ts";
 
 export interface CastMember {
   name: string;
@@ -21,7 +10,7 @@ export interface CastMember {
 export const movies = pgTable(
   "movies",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     tmdbId: integer("tmdb_id"),
     title: text("title").notNull(),
     overview: text("overview").notNull().default(""),
@@ -33,7 +22,7 @@ export const movies = pgTable(
     cast: jsonb("cast").$type<CastMember[]>().notNull().default([]),
     languages: text("languages").array().notNull().default(sql`'{}'::text[]`),
     releaseDate: date("release_date"),
-    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedAt: instant("archived_at"),
     ...timestamps(),
   },
   (t) => [

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
+import { id, instant, reference } from "./columns.ts";
 import { users } from "./users.ts";
 
 export type NotificationKind = "booking_confirmed" | "booking_cancelled" | "payment_refunded";
@@ -14,10 +15,8 @@ export type NotificationStatus = "pending" | "sent" | "failed";
 export const notifications = pgTable(
   "notifications",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: id(),
+    userId: reference("user_id", () => users.id, "cascade"),
     kind: text("kind").$type<NotificationKind>().notNull(),
     channel: text("channel").$type<NotificationChannel>().notNull(),
     recipient: text("recipient").notNull(),
@@ -27,8 +26,8 @@ export const notifications = pgTable(
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     status: text("status").$type<NotificationStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    sentAt: timestamp("sent_at", { withTimezone: true }),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    sentAt: instant("sent_at"),
   },
   (t) => [
     unique("notifications_dedupe_key").on(t.dedupeKey),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { id, instant, money, reference } from "./columns.ts";
 import { holds } from "./holds.ts";
 import { showtimes } from "./showtimes.ts";
 import { users } from "./users.ts";
@@ -14,25 +15,18 @@ export type PaymentOrderStatus = "created" | "paid";
 export const paymentOrders = pgTable(
   "payment_orders",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    holdId: uuid("hold_id")
-      .notNull()
-      .references(() => holds.id, { onDelete: "restrict" }),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "restrict" }),
-    showtimeId: uuid("showtime_id")
-      .notNull()
-      .references(() => showtimes.id, { onDelete: "restrict" }),
+    id: id(),
+    holdId: reference("hold_id", () => holds.id, "restrict"),
+    userId: reference("user_id", () => users.id, "restrict"),
+    showtimeId: reference("showtime_id", () => showtimes.id, "restrict"),
     provider: text("provider").$type<PaymentProviderName>().notNull(),
     providerOrderId: text("provider_order_id").notNull(),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    ...money(),
     status: text("status").$type<PaymentOrderStatus>().notNull().default("created"),
     /** What the client needs to open the provider's checkout again (Stripe's client secret, the dev pay path). */
     checkout: jsonb("checkout").$type<Record<string, string>>().notNull().default({}),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
   },
   (t) => [
     unique("payment_orders_provider_order_key").on(t.provider, t.providerOrderId),

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { id, instant, money, reference } from "./columns.ts";
 import { type PaymentProviderName, paymentOrders } from "./payment-orders.ts";
 
 export type PaymentStatus = "succeeded" | "failed" | "refunded";
@@ -11,20 +12,17 @@ export type PaymentStatus = "succeeded" | "failed" | "refunded";
 export const payments = pgTable(
   "payments",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    orderId: uuid("order_id")
-      .notNull()
-      .references(() => paymentOrders.id, { onDelete: "restrict" }),
+    id: id(),
+    orderId: reference("order_id", () => paymentOrders.id, "restrict"),
     provider: text("provider").$type<PaymentProviderName>().notNull(),
     providerPaymentId: text("provider_payment_id").notNull(),
     /** What the provider says it collected, minor units: compared with the order, never trusted over it. */
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    ...money(),
     status: text("status").$type<PaymentStatus>().notNull(),
     /** Sum of processed refunds. */
     refundedAmount: integer("refunded_amount").notNull().default(0),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    updatedAt: instant("updated_at").notNull().defaultNow(),
   },
   (t) => [
     unique("payments_provider_payment_key").on(t.provider, t.providerPaymentId),

@@ -1,16 +1,7 @@
 import { sql } from "drizzle-orm";
-import {
-  check,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-  uniqueIndex,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, text, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { bookings } from "./bookings.ts";
+import { id, instant, money, reference } from "./columns.ts";
 import type { PaymentProviderName } from "./payment-orders.ts";
 import { payments } from "./payments.ts";
 
@@ -32,24 +23,21 @@ export type RefundStatus = "pending" | "submitted" | "processed" | "failed";
 export const refunds = pgTable(
   "refunds",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    paymentId: uuid("payment_id")
-      .notNull()
-      .references(() => payments.id, { onDelete: "restrict" }),
+    id: id(),
+    paymentId: reference("payment_id", () => payments.id, "restrict"),
     bookingId: uuid("booking_id").references(() => bookings.id, { onDelete: "restrict" }),
     provider: text("provider").$type<PaymentProviderName>().notNull(),
     providerRefundId: text("provider_refund_id"),
-    amount: integer("amount").notNull(),
-    currency: text("currency").notNull(),
+    ...money(),
     reason: text("reason").$type<RefundReason>().notNull(),
     status: text("status").$type<RefundStatus>().notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     lastError: text("last_error"),
     /** While a process is sending it to the provider; a crashed sender's lease runs out and another retries. */
-    leaseUntil: timestamp("lease_until", { withTimezone: true }),
-    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
-    processedAt: timestamp("processed_at", { withTimezone: true }),
+    leaseUntil: instant("lease_until"),
+    nextAttemptAt: instant("next_attempt_at").notNull().defaultNow(),
+    createdAt: instant("created_at").notNull().defaultNow(),
+    processedAt: instant("processed_at"),
   },
   (t) => [
     unique("refunds_provider_refund_key").on(t.provider, t.providerRefundId),

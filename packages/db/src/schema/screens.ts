@@ -1,5 +1,5 @@
-import { integer, jsonb, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { timestamps } from "./columns.ts";
+import { integer, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { id, reference, timestamps } from "./columns.ts";
 import { theaters } from "./theaters.ts";
 
 /** The layout JSON as admins write it; its shape and rules live in the contracts' layout schema. */
@@ -14,10 +14,8 @@ export type ScreenLayoutJson = {
 export const screens = pgTable(
   "screens",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    theaterId: uuid("theater_id")
-      .notNull()
-      .references(() => theaters.id, { onDelete: "restrict" }),
+    id: id(),
+    theaterId: reference("theater_id", () => theaters.id, "restrict"),
     name: text("name").notNull(),
     layout: jsonb("layout").$type<ScreenLayoutJson>().notNull(),
     seatCount: integer("seat_count").notNull(),

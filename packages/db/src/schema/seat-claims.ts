@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { bookings } from "./bookings.ts";
+import { instant, reference } from "./columns.ts";
 import { holds } from "./holds.ts";
 import { showtimes } from "./showtimes.ts";
 
@@ -11,18 +12,16 @@ import { showtimes } from "./showtimes.ts";
 export const seatClaims = pgTable(
   "seat_claims",
   {
-    showtimeId: uuid("showtime_id")
-      .notNull()
-      .references(() => showtimes.id, { onDelete: "restrict" }),
+    showtimeId: reference("showtime_id", () => showtimes.id, "restrict"),
     seatId: text("seat_id").notNull(),
     holdId: uuid("hold_id").references(() => holds.id, { onDelete: "cascade" }),
     /** Set when a booking owns the seat. */
     bookingId: uuid("booking_id").references(() => bookings.id, { onDelete: "restrict" }),
     userId: uuid("user_id").notNull(),
     /** For a hold: when the claim lapses. Reads and new holds ignore lapsed claims at once. */
-    expiresAt: timestamp("expires_at", { withTimezone: true }),
+    expiresAt: instant("expires_at"),
     price: integer("price").notNull(),
-    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    createdAt: instant("created_at").notNull().defaultNow(),
   },
   (t) => [
     primaryKey({ name: "seat_claims_pkey", columns: [t.showtimeId, t.seatId] }),

@@ -1,17 +1,6 @@
 import { sql } from "drizzle-orm";
-import {
-  boolean,
-  check,
-  foreignKey,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
-import { timestamps } from "./columns.ts";
+import { boolean, check, foreignKey, index, integer, jsonb, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { id, instant, reference, timestamps } from "./columns.ts";
 import { movies } from "./movies.ts";
 import { screens } from "./screens.ts";
 import { theaters } from "./theaters.ts";
@@ -26,17 +15,13 @@ export type ShowtimeFormat = "2D" | "3D" | "IMAX" | "4DX";
 export const showtimes = pgTable(
   "showtimes",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    movieId: uuid("movie_id")
-      .notNull()
-      .references(() => movies.id, { onDelete: "restrict" }),
-    theaterId: uuid("theater_id")
-      .notNull()
-      .references(() => theaters.id, { onDelete: "restrict" }),
+    id: id(),
+    movieId: reference("movie_id", () => movies.id, "restrict"),
+    theaterId: reference("theater_id", () => theaters.id, "restrict"),
     screenId: uuid("screen_id").notNull(),
-    startAt: timestamp("start_at", { withTimezone: true }).notNull(),
-    endAt: timestamp("end_at", { withTimezone: true }).notNull(),
-    salesCloseAt: timestamp("sales_close_at", { withTimezone: true }).notNull(),
+    startAt: instant("start_at").notNull(),
+    endAt: instant("end_at").notNull(),
+    salesCloseAt: instant("sales_close_at").notNull(),
     language: text("language").notNull(),
     format: text("format").$type<ShowtimeFormat>().notNull(),
     /** Minor units (paise) of `currency`, for a standard seat. */

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, doublePrecision, index, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
-import { timestamps } from "./columns.ts";
+import { check, doublePrecision, index, jsonb, pgTable, text } from "drizzle-orm/pg-core";
+import { id, instant, timestamps } from "./columns.ts";
 
 export interface TheaterAddress {
   line1: string;
@@ -22,7 +22,7 @@ export interface CancellationPolicy {
 export const theaters = pgTable(
   "theaters",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     name: text("name").notNull(),
     address: jsonb("address").$type<TheaterAddress>().notNull(),
     latitude: doublePrecision("latitude").notNull(),
@@ -31,7 +31,7 @@ export const theaters = pgTable(
     /** IANA zone: a `date=YYYY-MM-DD` filter means this theater's local day. */
     timeZone: text("time_zone").notNull(),
     cancellationPolicy: jsonb("cancellation_policy").$type<CancellationPolicy>().notNull(),
-    archivedAt: timestamp("archived_at", { withTimezone: true }),
+    archivedAt: instant("archived_at"),
     ...timestamps(),
   },
   (t) => [

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, index, integer, pgTable, timestamp, uuid } from "drizzle-orm/pg-core";
+import { check, index, integer, pgTable, uuid } from "drizzle-orm/pg-core";
+import { id, instant, reference } from "./columns.ts";
 import { users } from "./users.ts";
 
 /**
@@ -13,13 +14,11 @@ import { users } from "./users.ts";
 export const tokenRevocations = pgTable(
   "token_revocations",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
-    userId: uuid("user_id")
-      .notNull()
-      .references(() => users.id, { onDelete: "cascade" }),
+    id: id(),
+    userId: reference("user_id", () => users.id, "cascade"),
     familyId: uuid("family_id"),
     tokenVersion: integer("token_version"),
-    revokedAt: timestamp("revoked_at", { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+    revokedAt: instant("revoked_at").notNull().default(sql`clock_timestamp()`),
   },
   (t) => [
     index("token_revocations_revoked_at_idx").on(t.revokedAt),

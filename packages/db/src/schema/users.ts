@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import { check, integer, jsonb, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { timestamps } from "./columns.ts";
+import { check, integer, jsonb, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
+import { id, timestamps } from "./columns.ts";
 
 export type UserRole = "user" | "staff" | "admin";
 export interface UserPrefs {
@@ -11,7 +11,7 @@ export interface UserPrefs {
 export const users = pgTable(
   "users",
   {
-    id: uuid("id").primaryKey().defaultRandom(),
+    id: id(),
     name: text("name"),
     /** Always stored in lower case; the unique index on lower(email) guards writes that forget. */
     email: text("email"),

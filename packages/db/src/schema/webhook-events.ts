@@ -1,4 +1,5 @@
-import { jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { jsonb, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
+import { instant } from "./columns.ts";
 
 /**
  * Every signed webhook event we accepted, by the provider's event id: a replay finds its row and changes
@@ -12,8 +13,8 @@ export const webhookEvents = pgTable(
     type: text("type").notNull(),
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     outcome: text("outcome"),
-    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-    processedAt: timestamp("processed_at", { withTimezone: true }),
+    receivedAt: instant("received_at").notNull().defaultNow(),
+    processedAt: instant("processed_at"),
   },
   (t) => [primaryKey({ name: "webhook_events_pkey", columns: [t.provider, t.eventId] })],
 );
