@@ -344,27 +344,11 @@ export function formatShowTime(
   instant: Date,
   timeZone: string,
 ): { date: string; shortDate: string; time: string } {
-  const date = new Intl.DateTimeFormat("en-IN", {
-    timeZone,
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-  }).format(instant);
-  const shortDate = new Intl.DateTimeFormat("en-IN", {
-    timeZone,
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-  }).format(instant);
-  const clock = new Intl.DateTimeFormat("en-IN", {
-    timeZone,
-    hour: "numeric",
-    minute: "2-digit",
-    hour12: true,
-  })
-    .format(instant)
-    .replace(/\s/g, " ");
+  const format = (options: Intl.DateTimeFormatOptions) =>
+    new Intl.DateTimeFormat("en-IN", { timeZone, ...options }).format(instant);
+  const date = format({ weekday: "long", day: "numeric", month: "long", year: "numeric" });
+  const shortDate = format({ day: "numeric", month: "short", year: "numeric" });
+  const clock = format({ hour: "numeric", minute: "2-digit", hour12: true }).replace(/\s/g, " ");
   return { date, shortDate, time: `${clock} ${zoneName(instant, timeZone)}` };
 }
 
