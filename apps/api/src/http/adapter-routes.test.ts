@@ -1,14 +1,8 @@
 import type { ErrorBody } from "@boxoffice/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../test/harness.ts";
+import { describe, expect, it } from "vitest";
+import { serverForFile } from "../test/harness.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 describe("the routes that are not procedures (webhooks, ticket PDF, dev pay page)", () => {
   it("answer a method they do not take with 405 and Allow, as every REST route does, not 404", async () => {

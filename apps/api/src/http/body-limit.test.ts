@@ -1,16 +1,10 @@
 import type { ErrorBody } from "@boxoffice/contracts";
 import type { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer, uniqueEmail } from "../test/harness.ts";
+import { describe, expect, it } from "vitest";
+import { serverForFile, uniqueEmail } from "../test/harness.ts";
 import type { AppRouter } from "../trpc/router.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 describe("a body over the limit", () => {
   it("is answered 413 with the connection closed, so no client reuses a socket the server drops", async () => {

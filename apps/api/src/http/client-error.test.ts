@@ -1,14 +1,8 @@
 import { connect } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../test/harness.ts";
+import { describe, expect, it } from "vitest";
+import { serverForFile } from "../test/harness.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 /** Writes raw bytes to the server and reads until it closes the connection. */
 function raw(request: string): Promise<{ status: number; headers: string; body: string }> {

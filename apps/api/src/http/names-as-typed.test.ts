@@ -1,19 +1,13 @@
 import type { Booking, Movie, Screen, Theater, User } from "@boxoffice/contracts";
 import { readPdf } from "@boxoffice/core/testing/tickets";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { confirm, createOrder, devPay, holdSeats } from "../test/booking-fixtures.ts";
 import { createShowtime, movieInput, SMALL_LAYOUT, theaterInput } from "../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../test/harness.ts";
+import { registerAdmin, registerUser, serverForFile } from "../test/harness.ts";
 
 const XSS = "<img src=x onerror=alert(1)>";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile({ config: { rateLimitHoldsPerMin: 0 } });
 
 describe("a name containing HTML", () => {
   it("is stored and answered as typed, escaped on the pay page, and printed as text on the ticket", async () => {

@@ -1,17 +1,13 @@
 import type { Hold } from "@boxoffice/contracts";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCatalog, createShowtime } from "../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../test/harness.ts";
+import { registerAdmin, registerUser, serverForFile } from "../test/harness.ts";
 import { joinSocketIo, subscribeSse } from "../test/realtime-clients.ts";
 
-let server: TestServer;
+const server = serverForFile();
 let admin: string;
 beforeAll(async () => {
-  server = await startTestServer();
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 async function showtime() {

@@ -15,6 +15,7 @@ import { type DbHandle, otpCodes, refreshTokens, users } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
 import { createTRPCClient, httpLink } from "@trpc/client";
 import { count } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import { type AppDeps, buildDeps } from "../deps.ts";
 import { type RunningServer, startServer } from "../server.ts";
 import type { AppRouter } from "../trpc/router.ts";
@@ -28,26 +29,26 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+export interface TestServerOptions {
+  config?: Partial<Config>;
+  clock?: Clock;
+  /**
+   * A database another test server uses too: two servers on one database are two API processes (each
+   * with its own memory) behind one load balancer. The caller closes it.
+   */
+  sharedDb?: DbHandle;
+  /** Keys the in-memory rate limiter counts exactly (its default is 100,000). */
+  rateLimiterKeys?: number;
+  /** Where the server logs (silent unless LOG_LEVEL is set); `captureLogs()` makes one to read. */
+  logger?: Logger;
+}
+
 /**
  * The real API on an ephemeral port over a fresh database: PGlite in memory, or with DATABASE_URL a
  * schema of its own on that server; with REDIS_URL the rate limiter runs on that Redis under a key
  * prefix of its own. Nothing is mocked; only the SMS provider is the recording dev one.
  */
-export async function startTestServer(
-  options: {
-    config?: Partial<Config>;
-    clock?: Clock;
-    /**
-     * A database another test server uses too: two servers on one database are two API processes (each
-     * with its own memory) behind one load balancer. The caller closes it.
-     */
-    sharedDb?: DbHandle;
-    /** Keys the in-memory rate limiter counts exactly (its default is 100,000). */
-    rateLimiterKeys?: number;
-    /** Where the server logs (silent unless LOG_LEVEL is set); `captureLogs()` makes one to read. */
-    logger?: Logger;
-  } = {},
-): Promise<TestServer> {
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const { config: base } = loadConfig({
     NODE_ENV: "test",
     JWT_ACCESS_SECRET: randomBytes(32).toString("hex"),
@@ -94,6 +95,29 @@ export async function startTestServer(
       await server.close();
     },
   };
+}
+
+/**
+ * One server for the tests of a file: started before them, closed after them. The handle forwards to the
+ * running server, so a test reads `server.url` as if it had started the server itself; reading it before
+ * the file's `beforeAll` has run is a mistake in the test and throws.
+ */
+export function serverForFile(options: TestServerOptions = {}): TestServer {
+  let running: TestServer | undefined;
+  beforeAll(async () => {
+    running = await startTestServer(options);
+  }, 60_000);
+  afterAll(async () => {
+    await running?.close();
+  });
+  return new Proxy({} as TestServer, {
+    get(_target, key) {
+      if (!running) {
+        throw new Error(`the test server is not started yet (reading ${String(key)})`);
+      }
+      return Reflect.get(running, key);
+    },
+  });
 }
 
 /** A logger as the API's own (same redaction), whose JSON lines a test reads back, parsed. */

@@ -1,15 +1,9 @@
 import { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lastOtp, startTestServer, type TestServer, uniqueEmail, uniquePhone } from "../test/harness.ts";
+import { describe, expect, it } from "vitest";
+import { lastOtp, serverForFile, uniqueEmail, uniquePhone } from "../test/harness.ts";
 import type { AppRouter } from "./router.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 async function failure(promise: Promise<unknown>): Promise<TRPCClientError<AppRouter>> {
   try {

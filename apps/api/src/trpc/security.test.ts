@@ -1,15 +1,15 @@
 import type { ErrorBody, Session, User } from "@boxoffice/contracts";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../test/harness.ts";
+import {
+  registerAdmin,
+  registerUser,
+  serverForFile,
+  startTestServer,
+  type TestServer,
+} from "../test/harness.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 

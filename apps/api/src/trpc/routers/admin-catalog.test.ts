@@ -1,7 +1,7 @@
 import type { ErrorBody, Screen, Showtime, Theater } from "@boxoffice/contracts";
 import { movies, screens, showtimes, theaters } from "@boxoffice/db";
 import { count } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   createCatalog,
   createShowtime,
@@ -9,23 +9,12 @@ import {
   SMALL_LAYOUT,
   theaterInput,
 } from "../../test/catalog-fixtures.ts";
-import {
-  issuePaths,
-  issuesOf,
-  registerAdmin,
-  registerUser,
-  startTestServer,
-  type TestServer,
-} from "../../test/harness.ts";
+import { issuePaths, issuesOf, registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
-let server: TestServer;
+const server = serverForFile();
 let admin: string;
 beforeAll(async () => {
-  server = await startTestServer();
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 async function catalogCounts() {

@@ -1,26 +1,19 @@
 import { createHash } from "node:crypto";
 import type { ErrorBody, Session, User } from "@boxoffice/contracts";
 import type { TRPCClientError } from "@trpc/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import {
   accountRowCounts,
   issuePaths,
   lastOtp,
   registerUser,
-  startTestServer,
-  type TestServer,
+  serverForFile,
   uniqueEmail,
   uniquePhone,
 } from "../../test/harness.ts";
 import type { AppRouter } from "../router.ts";
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server?.close();
-});
+const server = serverForFile();
 
 describe("accounts over REST", () => {
   it("registering with email + password answers 201 with a session, a refresh cookie and the profile", async () => {

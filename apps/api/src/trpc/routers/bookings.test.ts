@@ -3,7 +3,7 @@ import { manualClock, processRefunds, verifyTicket } from "@boxoffice/core";
 import { readPdf, readQr } from "@boxoffice/core/testing/tickets";
 import { bookings, payments, refunds, users } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   bookWithDevProvider,
   confirm,
@@ -16,21 +16,17 @@ import {
   sendWebhook,
   showtimeOnSale,
 } from "../../test/booking-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
 const clock = manualClock("2029-12-20T10:00:00Z");
-let server: TestServer;
+// The clock moves past holds and show starts here; tokens must outlive those jumps.
+const server = serverForFile({
+  clock,
+  config: { rateLimitHoldsPerMin: 0, accessTokenTtlSeconds: 86_400 },
+});
 let admin: string;
 beforeAll(async () => {
-  // The clock moves past holds and show starts here; tokens must outlive those jumps.
-  server = await startTestServer({
-    clock,
-    config: { rateLimitHoldsPerMin: 0, accessTokenTtlSeconds: 86_400 },
-  });
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const seatStatus = async (showtimeId: string, seatId: string) =>

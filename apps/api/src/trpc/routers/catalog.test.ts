@@ -1,18 +1,14 @@
 import type { ErrorBody, Movie, Showtime } from "@boxoffice/contracts";
 import { DEMO_MOVIES, localDate, seedDemo } from "@boxoffice/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCatalog, createShowtime } from "../../test/catalog-fixtures.ts";
-import { issuePaths, registerAdmin, startTestServer, type TestServer } from "../../test/harness.ts";
+import { issuePaths, registerAdmin, serverForFile } from "../../test/harness.ts";
 
-let server: TestServer;
+const server = serverForFile();
 let admin: string;
 beforeAll(async () => {
-  server = await startTestServer();
   await seedDemo(server.deps);
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 interface Page<T> {

@@ -1,25 +1,21 @@
 import type { Availability, ErrorBody, Hold } from "@boxoffice/contracts";
 import { manualClock } from "@boxoffice/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { bookWithDevProvider, showtimeOnSale } from "../../test/booking-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
 // HOLD_TTL_SECONDS 600 and HOLD_MAX_LIFETIME_SECONDS 1800, the defaults, on a clock only the tests move.
 const TTL_MS = 600_000;
 const MAX_MS = 1_800_000;
 const clock = manualClock(new Date());
-let server: TestServer;
+// The sweep stays out of the way (it only tidies) and tokens outlive the hours this clock runs forward.
+const server = serverForFile({
+  clock,
+  config: { holdSweepIntervalMs: 600_000, accessTokenTtlSeconds: 86_400, rateLimitHoldsPerMin: 0 },
+});
 let admin: string;
 beforeAll(async () => {
-  // The sweep stays out of the way (it only tidies) and tokens outlive the hours this clock runs forward.
-  server = await startTestServer({
-    clock,
-    config: { holdSweepIntervalMs: 600_000, accessTokenTtlSeconds: 86_400, rateLimitHoldsPerMin: 0 },
-  });
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 const hold = (token: string, showtimeId: string, seatIds: string[]) =>

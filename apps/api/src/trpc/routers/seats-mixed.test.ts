@@ -1,24 +1,20 @@
 import type { Hold, Session } from "@boxoffice/contracts";
 import { holds, seatClaims } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCatalog, createShowtime, rowsOf } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, rng, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, rng, serverForFile } from "../../test/harness.ts";
 
 const USERS = 30;
 const ROUNDS = 6;
 
-let server: TestServer;
+const server = serverForFile({ config: { rateLimitHoldsPerMin: 0 } });
 let admin: string;
 let users: Session[];
 beforeAll(async () => {
-  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
   admin = (await registerAdmin(server)).accessToken;
   users = await Promise.all(Array.from({ length: USERS }, () => registerUser(server)));
 }, 120_000);
-afterAll(async () => {
-  await server?.close();
-});
 
 describe("holds, replacements, refreshes, releases and admin changes all at once", () => {
   it("never answer 5xx, and leave every claim belonging to a live hold that lists it", async () => {

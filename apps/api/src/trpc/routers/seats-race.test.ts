@@ -1,24 +1,20 @@
 import type { ErrorBody, Hold, Session } from "@boxoffice/contracts";
 import { holds, seatClaims } from "@boxoffice/db";
 import { and, eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createCatalog, createShowtime, rowsOf } from "../../test/catalog-fixtures.ts";
-import { registerAdmin, registerUser, rng, startTestServer, type TestServer } from "../../test/harness.ts";
+import { registerAdmin, registerUser, rng, serverForFile } from "../../test/harness.ts";
 
 const CLIENTS = 50;
 const ROWS = "ABCDE";
 
-let server: TestServer;
+const server = serverForFile({ config: { rateLimitHoldsPerMin: 0 } });
 let admin: string;
 let users: Session[];
 beforeAll(async () => {
-  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
   admin = (await registerAdmin(server)).accessToken;
   users = await Promise.all(Array.from({ length: CLIENTS }, () => registerUser(server)));
 }, 120_000);
-afterAll(async () => {
-  await server?.close();
-});
 
 async function hotShowtime(): Promise<string> {
   const { theater, screen, movie } = await createCatalog(server, admin, { layout: rowsOf(ROWS, 6) });

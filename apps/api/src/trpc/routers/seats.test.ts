@@ -8,19 +8,16 @@ import {
   issuePaths,
   registerAdmin,
   registerUser,
+  serverForFile,
   startTestServer,
   type TestServer,
 } from "../../test/harness.ts";
 
-let server: TestServer;
+// Hundreds of holds from one address: the per-minute hold limit is tested on its own server below.
+const server = serverForFile({ config: { rateLimitHoldsPerMin: 0 } });
 let admin: string;
 beforeAll(async () => {
-  // Hundreds of holds from one address: the per-minute hold limit is tested on its own server below.
-  server = await startTestServer({ config: { rateLimitHoldsPerMin: 0 } });
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
 });
 
 /** A fresh on-sale showtime on the small test screen (A1..C4, B2 blocked). */
