@@ -1,4 +1,5 @@
 import type { Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
+import { processRefunds } from "@boxoffice/core";
 import {
   bookings,
   notifications,
@@ -189,4 +190,23 @@ export async function refundsSent(
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Retries one order's waiting refund now, as the refund job would once its back-off ends, and answers the
+ * order's refunds after the attempt.
+ */
+export async function retryRefundNow(server: TestServer, providerOrderId: string) {
+  const [pending] = (await recordsOfOrder(server, providerOrderId)).refunds.filter(
+    (r) => r.status === "pending",
+  );
+  if (!pending) {
+    throw new Error(`order ${providerOrderId} has no refund waiting`);
+  }
+  await server.deps.db
+    .update(refunds)
+    .set({ nextAttemptAt: new Date(0) })
+    .where(eq(refunds.id, pending.id));
+  await processRefunds(server.deps, { ids: [pending.id] });
+  return (await recordsOfOrder(server, providerOrderId)).refunds;
 }

@@ -1,13 +1,11 @@
 import type { Booking, ErrorBody, OrderStatus, PaymentOrder } from "@boxoffice/contracts";
-import { processRefunds } from "@boxoffice/core";
-import { refunds } from "@boxoffice/db";
 import { type FakeRazorpay, startFakeRazorpay } from "@boxoffice/testkit";
-import { eq } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
   holdSeats,
   paymentRowCounts,
   recordsOfOrder,
+  retryRefundNow,
   sendWebhook,
   showtimeOnSale,
 } from "../../test/booking-fixtures.ts";
@@ -226,12 +224,7 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
     expect(res.body.error.code).toBe("PAYMENT_REFUNDED");
     const [pending] = (await recordsOfOrder(server, order.orderId)).refunds;
     expect(pending).toMatchObject({ status: "pending", attempts: 1 });
-    await server.deps.db
-      .update(refunds)
-      .set({ nextAttemptAt: new Date(0) })
-      .where(eq(refunds.id, pending?.id ?? ""));
-    await processRefunds(server.deps, { ids: [pending?.id ?? ""] });
-    const [sent] = (await recordsOfOrder(server, order.orderId)).refunds;
+    const [sent] = await retryRefundNow(server, order.orderId);
     expect(sent).toMatchObject({ status: "processed", attempts: 2 });
     // The retry found the first attempt's refund by our id in its notes instead of refunding again.
     expect(

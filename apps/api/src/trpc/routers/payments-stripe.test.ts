@@ -1,13 +1,12 @@
 import type { Booking, ErrorBody } from "@boxoffice/contracts";
-import { createStripeSdk, processRefunds, stripeWebhookSignatureHeader } from "@boxoffice/core";
-import { refunds } from "@boxoffice/db";
+import { createStripeSdk, stripeWebhookSignatureHeader } from "@boxoffice/core";
 import { type FakeStripe, startFakeStripe } from "@boxoffice/testkit";
-import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   holdSeats,
   paymentRowCounts,
   recordsOfOrder,
+  retryRefundNow,
   sendWebhook,
   showtimeOnSale,
 } from "../../test/booking-fixtures.ts";
@@ -270,13 +269,7 @@ describe("paying through Stripe (a local stand-in, through the official SDK)", (
       user.accessToken,
     );
     expect(cancelled.body).toMatchObject({ status: "cancelled", refund: { status: "pending" } });
-    const [pending] = (await recordsOfOrder(server, intent.paymentIntentId)).refunds;
-    await server.deps.db
-      .update(refunds)
-      .set({ nextAttemptAt: new Date(0) })
-      .where(eq(refunds.id, pending?.id ?? ""));
-    await processRefunds(server.deps, { ids: [pending?.id ?? ""] });
-    const [sent] = (await recordsOfOrder(server, intent.paymentIntentId)).refunds;
+    const [sent] = await retryRefundNow(server, intent.paymentIntentId);
     expect(sent).toMatchObject({ status: "processed", attempts: 2 });
     expect(
       [...fake.refunds.values()].filter((r) => r.payment_intent === intent.paymentIntentId),
