@@ -1,9 +1,15 @@
 import { randomBytes } from "node:crypto";
-import type { ErrorBody, PaymentOrder } from "@boxoffice/contracts";
+import type { ErrorBody } from "@boxoffice/contracts";
 import { type FakeRazorpay, type FakeStripe, startFakeRazorpay, startFakeStripe } from "@boxoffice/testkit";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { holdSeats, showtimeOnSale } from "../test/booking-fixtures.ts";
+import {
+  createOrder,
+  holdSeats,
+  razorpayKeys,
+  showtimeOnSale,
+  stripeKeys,
+} from "../test/booking-fixtures.ts";
 import {
   captureLogs,
   registerAdmin,
@@ -26,18 +32,8 @@ beforeAll(async () => {
       rateLimitHoldsPerMin: 0,
       payments: {
         provider: "razorpay",
-        razorpay: {
-          keyId: razorpay.keyId,
-          keySecret: razorpay.keySecret,
-          webhookSecret: razorpay.webhookSecret,
-          apiBaseUrl: razorpay.url,
-        },
-        stripe: {
-          secretKey: stripe.secretKey,
-          webhookSecret: stripe.webhookSecret,
-          publishableKey: undefined,
-          apiBaseUrl: stripe.url,
-        },
+        razorpay: razorpayKeys(razorpay),
+        stripe: stripeKeys(stripe),
       },
     },
   });
@@ -113,13 +109,7 @@ describe("a payment provider's error text", () => {
   it("from Razorpay while confirming a payment stays in the log", async () => {
     const user = await registerUser(server);
     const hold = await heldSeat(user.accessToken, "A3");
-    const order = (
-      await server.http.post<PaymentOrder>(
-        "/api/payments/create-order",
-        { holdId: hold.id },
-        user.accessToken,
-      )
-    ).body;
+    const order = await createOrder(server, user.accessToken, hold.id);
     const handler = razorpay.pay(order.orderId);
     const text = providerText("Razorpay");
     razorpay.failNext(/^\/v1\/payments\//, { status: 502, message: text });

@@ -1,5 +1,5 @@
 import type { Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
-import { processRefunds } from "@boxoffice/core";
+import { processRefunds, type RazorpayConfig, type StripeConfig } from "@boxoffice/core";
 import {
   bookings,
   notifications,
@@ -9,6 +9,7 @@ import {
   seatClaims,
   webhookEvents,
 } from "@boxoffice/db";
+import type { FakeRazorpay, FakeStripe } from "@boxoffice/testkit";
 import { and, count, eq, inArray, isNotNull } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import { createCatalog, createShowtime } from "./catalog-fixtures.ts";
@@ -209,4 +210,16 @@ export async function retryRefundNow(server: TestServer, providerOrderId: string
     .where(eq(refunds.id, pending.id));
   await processRefunds(server.deps, { ids: [pending.id] });
   return (await recordsOfOrder(server, providerOrderId)).refunds;
+}
+
+/** The keys a server needs to talk to a local Razorpay stand-in. */
+export function razorpayKeys(fake: FakeRazorpay): RazorpayConfig {
+  const { keyId, keySecret, webhookSecret, url } = fake;
+  return { keyId, keySecret, webhookSecret, apiBaseUrl: url };
+}
+
+/** The keys a server needs to talk to a local Stripe stand-in. */
+export function stripeKeys(fake: FakeStripe, publishableKey?: string): StripeConfig {
+  const { secretKey, webhookSecret, url } = fake;
+  return { secretKey, webhookSecret, publishableKey, apiBaseUrl: url };
 }

@@ -98,24 +98,35 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 }
 
 /**
- * One server for the tests of a file: started before them, closed after them. The handle forwards to the
- * running server, so a test reads `server.url` as if it had started the server itself; reading it before
- * the file's `beforeAll` has run is a mistake in the test and throws.
+ * One server for the tests of a file: started before them (options may be a function, read then, when they
+ * depend on something else the file starts first), closed after them. The handle forwards to the running
+ * server, so a test reads `server.url` as if it had started the server itself.
  */
-export function serverForFile(options: TestServerOptions = {}): TestServer {
-  let running: TestServer | undefined;
+export function serverForFile(options: TestServerOptions | (() => TestServerOptions) = {}): TestServer {
+  return forFile(() => startTestServer(typeof options === "function" ? options() : options), "test server");
+}
+
+/**
+ * Anything a file's tests share that starts and closes (a provider's stand-in): started before them, in the
+ * order of the calls, and closed after them in reverse. Reading the handle before its `beforeAll` has run is
+ * a mistake in the test and throws.
+ */
+export function forFile<T extends { close(): Promise<void> }>(start: () => Promise<T>, what = "fixture"): T {
+  let running: T | undefined;
   beforeAll(async () => {
-    running = await startTestServer(options);
+    running = await start();
   }, 60_000);
   afterAll(async () => {
     await running?.close();
   });
-  return new Proxy({} as TestServer, {
+  return new Proxy({} as T, {
     get(_target, key) {
       if (!running) {
-        throw new Error(`the test server is not started yet (reading ${String(key)})`);
+        throw new Error(`the ${what} is not started yet (reading ${String(key)})`);
       }
-      return Reflect.get(running, key);
+      const value = Reflect.get(running, key);
+      // Bound, so a method runs on the object itself (its private fields are not reachable through a proxy).
+      return typeof value === "function" ? value.bind(running) : value;
     },
   });
 }

@@ -1,47 +1,38 @@
 import type { Booking, ErrorBody, OrderStatus, PaymentOrder } from "@boxoffice/contracts";
-import { type FakeRazorpay, startFakeRazorpay } from "@boxoffice/testkit";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { startFakeRazorpay } from "@boxoffice/testkit";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  createOrder,
   holdSeats,
   paymentRowCounts,
+  razorpayKeys,
   recordsOfOrder,
   retryRefundNow,
   sendWebhook,
   showtimeOnSale,
 } from "../../test/booking-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { forFile, registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
-let fake: FakeRazorpay;
-let server: TestServer;
+const fake = forFile(startFakeRazorpay);
+const server = serverForFile(() => ({
+  config: {
+    rateLimitHoldsPerMin: 0,
+    payments: {
+      provider: "razorpay",
+      razorpay: razorpayKeys(fake),
+      stripe: undefined,
+    },
+  },
+}));
 let admin: string;
 let webhookUrl: string;
 beforeAll(async () => {
-  fake = await startFakeRazorpay();
-  server = await startTestServer({
-    config: {
-      rateLimitHoldsPerMin: 0,
-      payments: {
-        provider: "razorpay",
-        razorpay: {
-          keyId: fake.keyId,
-          keySecret: fake.keySecret,
-          webhookSecret: fake.webhookSecret,
-          apiBaseUrl: fake.url,
-        },
-        stripe: undefined,
-      },
-    },
-  });
   webhookUrl = `${server.url}/api/payments/webhook`;
   admin = (await registerAdmin(server)).accessToken;
 });
 afterEach(() => {
   fake.clearFaults();
   fake.setWebhookUrl(undefined);
-});
-afterAll(async () => {
-  await server?.close();
-  await fake?.close();
 });
 
 async function orderFor(token: string, seatIds: string[]) {
@@ -210,13 +201,7 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
     expect(down.body.error.code).toBe("PAYMENT_PROVIDER_ERROR");
     expect(await paymentRowCounts(server)).toEqual(before);
 
-    const order = (
-      await server.http.post<PaymentOrder>(
-        "/api/payments/create-order",
-        { holdId: hold.id },
-        user.accessToken,
-      )
-    ).body;
+    const order = await createOrder(server, user.accessToken, hold.id);
     const handler = fake.pay(order.orderId, { amount: 555 });
     // The refund's first attempt is carried out by Razorpay but its answer is lost: a 5xx, outcome unknown.
     fake.loseAnswerNext(/\/refund$/, { status: 504 });

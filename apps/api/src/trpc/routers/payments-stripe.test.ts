@@ -1,7 +1,7 @@
 import type { Booking, ErrorBody } from "@boxoffice/contracts";
 import { createStripeSdk, stripeWebhookSignatureHeader } from "@boxoffice/core";
-import { type FakeStripe, startFakeStripe } from "@boxoffice/testkit";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeStripe } from "@boxoffice/testkit";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
   holdSeats,
   paymentRowCounts,
@@ -9,36 +9,26 @@ import {
   retryRefundNow,
   sendWebhook,
   showtimeOnSale,
+  stripeKeys,
 } from "../../test/booking-fixtures.ts";
-import { registerAdmin, registerUser, startTestServer, type TestServer } from "../../test/harness.ts";
+import { forFile, registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
-let fake: FakeStripe;
-let server: TestServer;
+const fake = forFile(startFakeStripe);
+const server = serverForFile(() => ({
+  config: {
+    rateLimitHoldsPerMin: 0,
+    payments: {
+      provider: "stripe",
+      razorpay: undefined,
+      stripe: stripeKeys(fake, "pk_test_boxoffice"),
+    },
+  },
+}));
 let admin: string;
 let webhookUrl: string;
 beforeAll(async () => {
-  fake = await startFakeStripe();
-  server = await startTestServer({
-    config: {
-      rateLimitHoldsPerMin: 0,
-      payments: {
-        provider: "stripe",
-        razorpay: undefined,
-        stripe: {
-          secretKey: fake.secretKey,
-          webhookSecret: fake.webhookSecret,
-          publishableKey: "pk_test_boxoffice",
-          apiBaseUrl: fake.url,
-        },
-      },
-    },
-  });
   webhookUrl = `${server.url}/api/payments/webhook/stripe`;
   admin = (await registerAdmin(server)).accessToken;
-});
-afterAll(async () => {
-  await server?.close();
-  await fake?.close();
 });
 
 interface Intent {
