@@ -6,6 +6,9 @@ const loaded = loadConfigOrExit();
 const { config, logger } = loaded;
 const deps = await prepare(loaded);
 const server = await startServer(deps);
+// Before "listening": a supervisor may send SIGTERM the moment it reads that line, and a signal with no
+// listener yet kills the process at once instead of stopping it cleanly.
+exitOnSignals(logger, () => server.close(), { timeoutMs: config.shutdownTimeoutMs, what: "boxoffice API" });
 
 logger.info(
   {
@@ -22,5 +25,3 @@ if (config.env !== "production" && config.seedDemoData) {
     "demo accounts (local use only)",
   );
 }
-
-exitOnSignals(logger, () => server.close(), { timeoutMs: config.shutdownTimeoutMs, what: "boxoffice API" });

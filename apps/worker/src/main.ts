@@ -54,7 +54,6 @@ const worker = await startWorker({
   // Refunds are sent with the same providers the API takes payments through.
   providers: buildPaymentProviders(config.payments, config.jwtRefreshSecret).providers,
 });
-logger.info({ queues: worker.queues }, "worker ready");
 
 exitOnSignals(
   logger,
@@ -66,3 +65,5 @@ exitOnSignals(
   },
   { timeoutMs: config.shutdownTimeoutMs, what: "worker" },
 );
+// Only now: a supervisor may send SIGTERM the moment it reads this line (see the API's main.ts).
+logger.info({ queues: worker.queues }, "worker ready");
