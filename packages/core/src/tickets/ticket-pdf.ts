@@ -38,6 +38,8 @@ const FONT_BOLD = require.resolve("dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf");
 const PAGE = { width: 419.53, height: 595.28 };
 const MARGIN = 28;
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN;
+/** A value under a label on the ticket's face: one bold line across the page, shrunk to fit. */
+const VALUE_LINE = { font: "bold", max: 12, min: 9, width: CONTENT_WIDTH, lines: 1 } as const;
 const HEADER_HEIGHT = 44;
 const QR_SIZE = 156;
 const STUB_TOP = PAGE.height - MARGIN - QR_SIZE - 26;
@@ -141,32 +143,14 @@ function drawTicket(doc: Doc, t: TicketView, when: { date: string; time: string 
   label(doc, "DATE", MARGIN, y);
   label(doc, "TIME", timeX, y);
   y += 11;
-  const dateHeight = fitted(doc, when.date, MARGIN, y, {
-    font: "bold",
-    max: 13,
-    min: 9,
-    width: dateWidth,
-    lines: 1,
-  });
-  const timeHeight = fitted(doc, when.time, timeX, y, {
-    font: "bold",
-    max: 13,
-    min: 9,
-    width: timeWidth,
-    lines: 1,
-  });
+  const dateHeight = fitted(doc, when.date, MARGIN, y, { ...VALUE_LINE, max: 13, width: dateWidth });
+  const timeHeight = fitted(doc, when.time, timeX, y, { ...VALUE_LINE, max: 13, width: timeWidth });
   y += Math.max(dateHeight, timeHeight) + 12;
 
   // Where.
   label(doc, "CINEMA", MARGIN, y);
   y += 11;
-  y += fitted(doc, t.theaterName, MARGIN, y, {
-    font: "bold",
-    max: 12,
-    min: 9,
-    width: CONTENT_WIDTH,
-    lines: 1,
-  });
+  y += fitted(doc, t.theaterName, MARGIN, y, VALUE_LINE);
   y += 1;
   y += fitted(doc, t.theaterAddress, MARGIN, y, {
     font: "regular",
@@ -180,26 +164,14 @@ function drawTicket(doc: Doc, t: TicketView, when: { date: string; time: string 
 
   label(doc, "SCREEN", MARGIN, y);
   y += 11;
-  y += fitted(doc, t.screenName, MARGIN, y, {
-    font: "bold",
-    max: 12,
-    min: 9,
-    width: CONTENT_WIDTH,
-    lines: 1,
-  });
+  y += fitted(doc, t.screenName, MARGIN, y, VALUE_LINE);
   y += 12;
 
   // Seats take whatever room is left above the stub, shrinking before they are ever cut.
   label(doc, `SEATS (${t.seats.length})`, MARGIN, y);
   y += 11;
   const seatRoom = STUB_TOP - 14 - y;
-  fitted(doc, seatLine(t.seats), MARGIN, y, {
-    font: "bold",
-    max: 12,
-    min: 7,
-    width: CONTENT_WIDTH,
-    height: seatRoom,
-  });
+  fitted(doc, seatLine(t.seats), MARGIN, y, { ...VALUE_LINE, min: 7, lines: undefined, height: seatRoom });
 
   drawStub(doc, t, qrPng);
 }
