@@ -6,20 +6,28 @@ import {
   type LoadedConfig,
   type Logger,
   loadConfig,
+  loadDotEnv,
   seedDemo,
   systemClock,
 } from "@boxoffice/core";
 import { runMigrations } from "@boxoffice/db";
 import { type AppDeps, type BuildDepsOptions, buildDeps } from "./deps.ts";
 
-/** Reads the environment or exits with a message naming what is wrong. */
+/**
+ * Reads the environment (the process's, with the repository's `.env` filling what it leaves unset) or exits
+ * with a message naming what is wrong.
+ */
 export function loadConfigOrExit(
   env: Record<string, string | undefined> = process.env,
   options: LoadConfigOptions = {},
 ): LoadedConfig & { logger: Logger } {
   try {
+    const envFile = env === process.env ? loadDotEnv() : undefined;
     const loaded = loadConfig(env, options);
     const logger = createLogger(loaded.config.logLevel);
+    if (envFile) {
+      logger.info({ file: envFile }, "read settings from .env (the environment's own values win)");
+    }
     for (const warning of loaded.warnings) {
       logger.warn(warning);
     }

@@ -1,22 +1,30 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import type { Session } from "@boxoffice/contracts";
-import { embeddedEnv, PRODUCTION_ENV, spawnScript } from "@boxoffice/testkit";
+import { embeddedEnv, PRODUCTION_ENV, repoRoot, spawnScript } from "@boxoffice/testkit";
 import { afterAll, describe, expect, it } from "vitest";
 
 const dataDir = mkdtempSync(join(tmpdir(), "boxoffice-main-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-async function startApi(extra: Record<string, string> = {}) {
+async function startApi(extra: Record<string, string> = {}, options: { cwd?: string } = {}) {
   const proc = spawnScript(
     "apps/api/src/main.ts",
     [],
     embeddedEnv({ PORT: "0", DATA_DIR: dataDir, ...extra }),
+    options,
   );
   const listening = await proc.waitForLog("boxoffice API listening", 60_000);
   return { proc, url: String(listening.url) };
 }
+
+const login = (url: string, email: string, password: string) =>
+  fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
 
 async function stop(proc: ReturnType<typeof spawnScript>) {
   proc.child.kill("SIGTERM");
@@ -34,7 +42,7 @@ describe("the API process on the embedded defaults", () => {
       const { proc, url } = await startApi({ MONGO_URI: "mongodb://localhost/boxoffice" });
       try {
         expect(proc.output()).toContain("boxoffice stores its data in PostgreSQL");
-        expect(proc.output()).toContain("using an ephemeral secret");
+        expect(proc.output()).toContain("using the development secret kept in");
         expect((await fetch(`${url}/healthz`)).status).toBe(200);
         expect((await fetch(`${url}/readyz`)).status).toBe(200);
         expect((await fetch(`${url}/api/openapi.json`)).status).toBe(200);
@@ -79,6 +87,67 @@ describe("the API process on the embedded defaults", () => {
         expect(((await login.json()) as Session).user.roles).toContain("admin");
       } finally {
         expect((await stop(proc)).code).toBe(0);
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "reads a relative DATA_DIR from the repository's root: the admin admin:create makes at the root signs in to the server pnpm start runs in apps/api",
+    async () => {
+      const own = mkdtempSync(join(tmpdir(), "boxoffice-relative-"));
+      const relativeDir = relative(repoRoot, own);
+      try {
+        const create = spawnScript(
+          "apps/api/src/cli/admin-create.ts",
+          ["--email", "root@example.com", "--password", "root password 1"],
+          embeddedEnv({ DATA_DIR: relativeDir }),
+        );
+        expect((await create.exited).code).toBe(0);
+        expect(create.output()).toContain(`PGlite in ${own}`);
+
+        const { proc, url } = await startApi({ DATA_DIR: relativeDir }, { cwd: join(repoRoot, "apps/api") });
+        try {
+          expect(proc.output()).toContain(`pglite (${own})`);
+          expect((await login(url, "root@example.com", "root password 1")).status).toBe(200);
+        } finally {
+          expect((await stop(proc)).code).toBe(0);
+        }
+      } finally {
+        rmSync(own, { recursive: true, force: true });
+      }
+    },
+    PROCESS_TEST_TIMEOUT_MS,
+  );
+
+  it(
+    "keeps development's generated secrets in the data folder: a restart signs nobody out",
+    async () => {
+      const first = await startApi();
+      let session: Session;
+      try {
+        const res = await login(first.url, "admin@boxoffice.example", "boxoffice-admin");
+        expect(res.status).toBe(200);
+        session = (await res.json()) as Session;
+      } finally {
+        expect((await stop(first.proc)).code).toBe(0);
+      }
+      expect(statSync(join(dataDir, "development-secrets.json")).mode & 0o777).toBe(0o600);
+
+      const second = await startApi();
+      try {
+        const me = await fetch(`${second.url}/api/users/me`, {
+          headers: { authorization: `Bearer ${session.accessToken}` },
+        });
+        expect(me.status).toBe(200);
+        const refreshed = await fetch(`${second.url}/api/auth/refresh`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ refreshToken: session.refreshToken }),
+        });
+        expect(refreshed.status).toBe(200);
+      } finally {
+        expect((await stop(second.proc)).code).toBe(0);
       }
     },
     PROCESS_TEST_TIMEOUT_MS,

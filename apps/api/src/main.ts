@@ -2,7 +2,7 @@ import { DEMO_ACCOUNTS, exitOnSignals } from "@boxoffice/core";
 import { loadConfigOrExit, prepare } from "./bootstrap.ts";
 import { startServer } from "./server.ts";
 
-const loaded = loadConfigOrExit();
+const loaded = loadConfigOrExit(process.env, { keepDevelopmentSecrets: true });
 const { config, logger } = loaded;
 const deps = await prepare(loaded);
 const server = await startServer(deps);

@@ -4,6 +4,7 @@ import {
   createLogger,
   exitOnSignals,
   loadConfig,
+  loadDotEnv,
   redisSeatBus,
 } from "@boxoffice/core";
 import { createDb, runMigrations } from "@boxoffice/db";
@@ -12,6 +13,7 @@ import { startWorker } from "./worker.ts";
 
 let loaded: ReturnType<typeof loadConfig>;
 try {
+  loadDotEnv();
   loaded = loadConfig(process.env, { needsSecrets: false, needsPublicUrl: false });
 } catch (err) {
   console.error(`boxoffice worker cannot start: ${err instanceof ConfigError ? err.message : String(err)}`);

@@ -18,6 +18,7 @@ export * from "./catalog/theaters.ts";
 export * from "./catalog/to-dto.ts";
 export * from "./config/configuration-table.ts";
 export * from "./config/env.ts";
+export * from "./config/paths.ts";
 export * from "./demo/demo-catalog.ts";
 export * from "./demo/seed-demo.ts";
 export * from "./jobs/hold-expiry.ts";

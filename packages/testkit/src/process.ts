@@ -36,9 +36,10 @@ export function spawnScript(
   script: string,
   args: string[],
   env: Record<string, string | undefined>,
+  options: { cwd?: string } = {},
 ): Spawned {
   const child = spawn(process.execPath, [...TSX_NODE_ARGS, join(repoRoot, script), ...args], {
-    cwd: repoRoot,
+    cwd: options.cwd ?? repoRoot,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
   });

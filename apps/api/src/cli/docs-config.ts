@@ -1,11 +1,13 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { withConfigurationTable } from "@boxoffice/core";
+import { envExample, withConfigurationTable } from "@boxoffice/core";
 
-// Rewrites the README's configuration table from the variables' declarations in packages/core.
-const readme = new URL("../../../../README.md", import.meta.url);
-const before = readFileSync(readme, "utf8");
-const after = withConfigurationTable(before);
-writeFileSync(readme, after);
-console.log(
-  before === after ? "README.md: configuration table unchanged" : "README.md: configuration table updated",
-);
+// Rewrites the README's configuration table and .env.example from the variables' declarations in packages/core.
+const write = (name: string, make: (before: string) => string) => {
+  const file = new URL(`../../../../${name}`, import.meta.url);
+  const before = readFileSync(file, { encoding: "utf8", flag: "a+" });
+  const after = make(before);
+  writeFileSync(file, after);
+  console.log(`${name}: ${before === after ? "unchanged" : "updated"}`);
+};
+write("README.md", withConfigurationTable);
+write(".env.example", () => envExample());

@@ -22,3 +22,22 @@ export function withConfigurationTable(readme: string): string {
   }
   return `${readme.slice(0, start + TABLE_START.length)}\n${configurationTable()}\n${readme.slice(end)}`;
 }
+
+/**
+ * `.env.example`: every variable with its meaning and default, commented out, so a copy to `.env` changes
+ * nothing until a line is uncommented.
+ */
+export function envExample(): string {
+  const plain = (text: string) => text.replace(/`/g, "");
+  const blocks = environmentVariables().map((v) =>
+    [`# ${plain(v.meaning)}`, `# Default: ${plain(v.shownDefault)}`, `# ${v.name}=`].join("\n"),
+  );
+  return [
+    "# boxoffice's settings. Copy this file to .env (beside it, at the repository's root) and uncomment what you",
+    "# change: every command reads it at start, and a variable already set in the environment wins over it.",
+    "# Made from packages/core/src/config/env.ts by `pnpm docs:config`; edit the variables there.",
+    "",
+    blocks.join("\n\n"),
+    "",
+  ].join("\n");
+}

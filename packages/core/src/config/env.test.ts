@@ -1,5 +1,9 @@
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "./env.ts";
+import { fromRepoRoot } from "./paths.ts";
 
 const strong = (c: string) => c.repeat(40);
 
@@ -25,7 +29,7 @@ describe("loadConfig", () => {
     expect(config).toMatchObject({
       env: "development",
       port: 8080,
-      dataDir: "./data",
+      dataDir: fromRepoRoot("./data"),
       databaseUrl: undefined,
       redisUrl: undefined,
       rateLimitAuthPerMin: 20,
@@ -35,6 +39,38 @@ describe("loadConfig", () => {
     expect(config.jwtAccessSecret.length).toBeGreaterThanOrEqual(32);
     expect(config.jwtAccessSecret).not.toBe(config.jwtRefreshSecret);
     expect(warnings.join("\n")).toMatch(/JWT_ACCESS_SECRET is not set: using an ephemeral secret/);
+    expect(config.host).toBe("127.0.0.1");
+  });
+
+  it("keeps development's generated secrets in the data folder when asked, and reads them back", () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "boxoffice-secrets-"));
+    try {
+      const first = loadConfig({ DATA_DIR: dataDir }, { keepDevelopmentSecrets: true });
+      const again = loadConfig({ DATA_DIR: dataDir }, { keepDevelopmentSecrets: true });
+      expect(again.config.jwtAccessSecret).toBe(first.config.jwtAccessSecret);
+      expect(again.config.ticketSigningSecret).toBe(first.config.ticketSigningSecret);
+      expect(first.config.jwtAccessSecret).not.toBe(first.config.jwtRefreshSecret);
+      expect(first.warnings.join("\n")).toContain(join(dataDir, "development-secrets.json"));
+      // A variable that is set still wins over the kept file.
+      const set = loadConfig(
+        { DATA_DIR: dataDir, JWT_ACCESS_SECRET: strong("a") },
+        { keepDevelopmentSecrets: true },
+      );
+      expect(set.config.jwtAccessSecret).toBe(strong("a"));
+      expect(set.config.jwtRefreshSecret).toBe(first.config.jwtRefreshSecret);
+      // Tests and tools never write one.
+      const tool = loadConfig({ DATA_DIR: join(dataDir, "tool") });
+      expect(existsSync(join(dataDir, "tool"))).toBe(false);
+      expect(tool.config.jwtAccessSecret).not.toBe(first.config.jwtAccessSecret);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("listens on every interface by default only in production", () => {
+    expect(loadConfig({ NODE_ENV: "test" }).config.host).toBe("127.0.0.1");
+    expect(loadConfig({ ...productionBase, ...razorpayKeys }).config.host).toBe("0.0.0.0");
+    expect(loadConfig({ HOST: "0.0.0.0" }).config.host).toBe("0.0.0.0");
   });
 
   it("splits CLIENT_URL into the CORS allow-list", () => {

@@ -1,5 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { ConfigError } from "./config-error.ts";
+import { developmentSecrets, type SecretName } from "./development-secrets.ts";
+import { fromRepoRoot } from "./paths.ts";
 
 const booleanish = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -28,7 +31,11 @@ function variable<T extends z.ZodType>(schema: T, shownDefault: string, meaning:
 }
 
 const secretVariable = (meaning: string) =>
-  variable(z.string().optional(), "ephemeral in development", meaning);
+  variable(
+    z.string().optional(),
+    "generated in development and kept in `DATA_DIR/development-secrets.json`",
+    meaning,
+  );
 
 const EnvSchema = z.object({
   NODE_ENV: variable(
@@ -41,7 +48,11 @@ const EnvSchema = z.object({
     "`8080`",
     "HTTP port (`0` picks a free one).",
   ),
-  HOST: variable(z.string().default("0.0.0.0"), "`0.0.0.0`", "Interface to listen on."),
+  HOST: variable(
+    z.string().min(1).optional(),
+    "`127.0.0.1`; `0.0.0.0` in production",
+    "Interface to listen on. Outside production only this machine can connect by default, since the demo admin's password is published; set `0.0.0.0` to open it to the network.",
+  ),
   CLIENT_URL: variable(
     z
       .string()
@@ -77,7 +88,7 @@ const EnvSchema = z.object({
   DATA_DIR: variable(
     z.string().min(1).default("./data"),
     "`./data`",
-    "Where embedded PGlite keeps its files (`DATA_DIR/pglite`).",
+    "Where embedded PGlite keeps its files (`DATA_DIR/pglite`) and development its generated secrets. A relative path is read from the repository's root whatever folder a command runs in; the API prints the absolute path at start.",
   ),
   REDIS_URL: variable(
     optionalUrl(/^rediss?$/, "redis://127.0.0.1:6379"),
@@ -270,12 +281,9 @@ export interface PaymentsConfig {
   stripe: StripeConfig | undefined;
 }
 
-export class ConfigError extends Error {
-  override readonly name = "ConfigError";
-}
-
 /** The configuration every part reads: the variables above, checked together and named for use. */
 export type Config = ReturnType<typeof readConfig>;
+export { ConfigError };
 
 export interface LoadedConfig {
   config: Config;
@@ -288,6 +296,11 @@ export interface LoadConfigOptions {
   needsSecrets?: boolean;
   needsPayments?: boolean;
   needsPublicUrl?: boolean;
+  /**
+   * Development only: keep generated secrets in the data folder, so a restart keeps sessions and tickets
+   * valid. The API process asks for it; tests and tools get ephemeral secrets and write nothing.
+   */
+  keepDevelopmentSecrets?: boolean;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -296,7 +309,7 @@ const DEVELOPMENT_CLIENT_URL = "http://localhost:3000,http://localhost:5173";
 
 /**
  * Reads and checks the environment once. Throws ConfigError naming every bad variable; in production a
- * missing or short secret is one of them, in development an ephemeral secret is generated instead.
+ * missing or short secret is one of them, in development a generated one is used instead (kept in the data folder when asked).
  */
 export function loadConfig(
   env: Record<string, string | undefined> = process.env,
@@ -321,7 +334,9 @@ function readConfig(e: Env, options: LoadConfigOptions, warnings: string[]) {
   const needsSecrets = options.needsSecrets ?? true;
   const production = e.NODE_ENV === "production";
 
-  const secret = (name: "JWT_ACCESS_SECRET" | "JWT_REFRESH_SECRET" | "TICKET_SIGNING_SECRET"): string => {
+  const dataDir = fromRepoRoot(e.DATA_DIR);
+  let kept: ReturnType<typeof developmentSecrets> | undefined;
+  const secret = (name: SecretName): string => {
     const value = e[name];
     if ((value && value.length >= MIN_SECRET_LENGTH) || (!needsSecrets && !value)) {
       return value || randomBytes(48).toString("base64url");
@@ -333,10 +348,16 @@ function readConfig(e: Env, options: LoadConfigOptions, warnings: string[]) {
           : `${name} is required in production (openssl rand -base64 48)`,
       );
     }
-    warnings.push(
-      `${name} ${value ? "is shorter than 32 characters" : "is not set"}: using an ephemeral secret, so what it signs stops working when the process restarts`,
-    );
-    return randomBytes(48).toString("base64url");
+    const problem = value ? "is shorter than 32 characters" : "is not set";
+    if (e.NODE_ENV === "test" || !options.keepDevelopmentSecrets) {
+      warnings.push(
+        `${name} ${problem}: using an ephemeral secret, so what it signs stops working when the process restarts`,
+      );
+      return randomBytes(48).toString("base64url");
+    }
+    kept ??= developmentSecrets(dataDir);
+    warnings.push(`${name} ${problem}: using the development secret kept in ${kept.file}`);
+    return kept.secrets[name];
   };
   const jwtAccessSecret = secret("JWT_ACCESS_SECRET");
   const jwtRefreshSecret = secret("JWT_REFRESH_SECRET");
@@ -387,17 +408,17 @@ function readConfig(e: Env, options: LoadConfigOptions, warnings: string[]) {
     );
   }
   if (production && !e.DATABASE_URL) {
-    warnings.push(`DATABASE_URL is not set: using embedded PGlite under ${e.DATA_DIR}, one process only`);
+    warnings.push(`DATABASE_URL is not set: using embedded PGlite under ${dataDir}, one process only`);
   }
 
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (production ? "0.0.0.0" : "127.0.0.1"),
     corsOrigins,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ""),
     databaseUrl: e.DATABASE_URL,
-    dataDir: e.DATA_DIR,
+    dataDir,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     jwtAccessSecret,
