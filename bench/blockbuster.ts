@@ -8,11 +8,11 @@
  * (node:http, keep-alive) and counts the sales in the database afterwards. Everything lives in a fresh
  * schema, dropped at exit. Usage: npx tsx bench/blockbuster.ts [--quick] (--help for more).
  */
-import { createTokenService, loadConfig, systemClock } from "../packages/core/src/index.ts";
-import { createTestDb } from "../packages/db/src/testing.ts";
-import { BLOCKBUSTER_USAGE, type BlockbusterOptions, parseBlockbusterArgs } from "./lib/blockbuster-args.ts";
+import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
+import { createTestDb } from "@boxoffice/db/testing";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
+import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { JsonClient } from "./lib/http.ts";
 import { checkInvariant, type Sales, salesOf } from "./lib/invariant.ts";
 import { Tally } from "./lib/load.ts";
@@ -375,24 +375,9 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
   return problems.length === 0 && box?.sales.soldTwice === 0 ? 0 : 1;
 }
 
-function watchdogMs(): number {
-  try {
-    const parsed = parseBlockbusterArgs(process.argv.slice(2));
-    if (parsed !== "help") {
-      return (150 + 3 * (2 * parsed.rounds * parsed.roundSeconds + 2 * parsed.warmupSeconds)) * 1000;
-    }
-  } catch {
-    // reported by main
-  }
-  return 60_000;
-}
-
+const options = blockbusterOptions(process.argv.slice(2));
 const cleanup = new Cleanup();
-runBench(cleanup, watchdogMs(), () => {
-  const parsed = parseBlockbusterArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(BLOCKBUSTER_USAGE);
-    return Promise.resolve(0);
-  }
-  return benchmark(parsed, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup);
-});
+const watchdogMs = (150 + 3 * (2 * options.rounds * options.roundSeconds + 2 * options.warmupSeconds)) * 1000;
+runBench(cleanup, watchdogMs, () =>
+  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+);

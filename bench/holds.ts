@@ -7,11 +7,11 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import type { DbHandle } from "../packages/db/src/index.ts";
-import { createTestDb } from "../packages/db/src/testing.ts";
-import { type BenchOptions, parseArgs, USAGE } from "./lib/args.ts";
+import type { DbHandle } from "@boxoffice/db";
+import { createTestDb } from "@boxoffice/db/testing";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad } from "./lib/cpu.ts";
+import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { JsonClient } from "./lib/http.ts";
 import { openPool } from "./lib/pg.ts";
 import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
@@ -146,25 +146,9 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
   return hot.problems.length === 0 ? 0 : 1;
 }
 
-// A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
-function watchdogMs(): number {
-  const parsed = (() => {
-    try {
-      return parseArgs(process.argv.slice(2));
-    } catch {
-      return "help" as const;
-    }
-  })();
-  const phase = parsed === "help" ? 10 : parsed.phaseSeconds + parsed.warmupSeconds;
-  return (120 + 8 * phase) * 1000;
-}
-
+const options = holdsOptions(process.argv.slice(2));
 const cleanup = new Cleanup();
-runBench(cleanup, watchdogMs(), () => {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(USAGE);
-    return Promise.resolve(0);
-  }
-  return benchmark(parsed, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup);
-});
+// A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
+runBench(cleanup, (120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, () =>
+  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+);

@@ -8,13 +8,8 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
-import {
-  createTokenService,
-  systemClock,
-  type TokenService,
-  watchRevocations,
-} from "../packages/core/src/index.ts";
-import { createDb, runMigrations, tokenRevocations, users } from "../packages/db/src/index.ts";
+import { createTokenService, systemClock, type TokenService, watchRevocations } from "@boxoffice/core";
+import { createDb, runMigrations, tokenRevocations, users } from "@boxoffice/db";
 
 const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: false });
 const ROUNDS = 6;

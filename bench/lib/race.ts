@@ -1,4 +1,4 @@
-import type { Booking, ErrorBody, PaymentOrder } from "../../packages/contracts/src/index.ts";
+import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
 import type { JsonClient, JsonResponse } from "./http.ts";
 import type { BookedRecord, HeldRecord, TakenRecord } from "./invariant.ts";
 import { type Outcome, runQueue, type Tally, timed } from "./load.ts";

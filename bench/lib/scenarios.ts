@@ -1,7 +1,7 @@
-import type { ErrorBody, Hold } from "../../packages/contracts/src/index.ts";
-import { loadConfig } from "../../packages/core/src/index.ts";
-import type { BenchOptions } from "./args.ts";
+import type { ErrorBody, Hold } from "@boxoffice/contracts";
+import { loadConfig } from "@boxoffice/core";
 import { CpuMeter, readCpu } from "./cpu.ts";
+import type { BenchOptions } from "./flags.ts";
 import type { JsonClient } from "./http.ts";
 import { checkInvariant, type HeldRecord, type TakenRecord } from "./invariant.ts";
 import { type Outcome, runRound, Tally } from "./load.ts";

@@ -1,14 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type {
-  Movie,
-  Screen,
-  ScreenLayout,
-  Session,
-  Showtime,
-  Theater,
-} from "../../packages/contracts/src/index.ts";
-import { ensureAdmin, hashPassword, systemClock, type TokenService } from "../../packages/core/src/index.ts";
-import { type Database, users as usersTable } from "../../packages/db/src/index.ts";
+import type { Movie, Screen, ScreenLayout, Session, Showtime, Theater } from "@boxoffice/contracts";
+import { ensureAdmin, hashPassword, systemClock, type TokenService } from "@boxoffice/core";
+import { type Database, users as usersTable } from "@boxoffice/db";
 import { expectStatus, type JsonClient } from "./http.ts";
 
 export const ROWS = 20;

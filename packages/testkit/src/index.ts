@@ -1,3 +1,4 @@
+export * from "./args.ts";
 export * from "./fake-http.ts";
 export * from "./fake-razorpay.ts";
 export * from "./fake-stripe.ts";
