@@ -10,10 +10,10 @@
  */
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
 import { createTestDb } from "@boxoffice/db/testing";
+import { LoadClient } from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
-import { JsonClient } from "./lib/http.ts";
 import { checkInvariant, type Sales, salesOf } from "./lib/invariant.ts";
 import { Tally } from "./lib/load.ts";
 import { createNaiveTable, NAIVE_SALES } from "./lib/naive-table.ts";
@@ -108,7 +108,10 @@ async function startServers(
     throw new Error("no API process");
   }
   const sockets = options.concurrency + 16;
-  const clients = { api: new JsonClient(api.url, sockets), seed: new JsonClient(seed.url, sockets) };
+  const clients = {
+    api: new LoadClient(() => [api.url], sockets),
+    seed: new LoadClient(() => [seed.url], sockets),
+  };
   cleanup.push("close HTTP sockets", () => {
     clients.api.close();
     clients.seed.close();
@@ -138,7 +141,7 @@ function printParameters(options: BlockbusterOptions, databaseUrl: string, schem
 
 async function setUpData(
   options: BlockbusterOptions,
-  client: JsonClient,
+  client: LoadClient,
   dbHandle: Awaited<ReturnType<typeof createTestDb>>,
   jwtSecrets: JwtSecrets,
 ) {

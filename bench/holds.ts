@@ -9,10 +9,10 @@
  */
 import type { DbHandle } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
+import { LoadClient } from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad } from "./lib/cpu.ts";
 import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
-import { JsonClient } from "./lib/http.ts";
 import { openPool } from "./lib/pg.ts";
 import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
 import {
@@ -73,15 +73,12 @@ async function startProcesses(options: BenchOptions, databaseUrl: string, schema
     cleanup,
   );
   const sockets = Math.ceil(Math.max(options.concurrency, options.hotClients) / servers.length) + 16;
-  const clients = servers.map((server) => new JsonClient(server.url, sockets));
-  cleanup.push("close HTTP sockets", () => {
-    for (const client of clients) {
-      client.close();
-    }
-  });
+  const urls = servers.map((server) => server.url);
+  const client = new LoadClient(() => urls, sockets);
+  cleanup.push("close HTTP sockets", () => client.close());
   const pool = openPool(databaseUrl, schema, options.poolSize, appNames[1] as string);
   cleanup.push("close the raw-SQL pool", () => pool.end());
-  return { appNames, servers, clients, pool };
+  return { appNames, servers, client, pool };
 }
 
 function printResults(results: PhaseResult[], problems: string[], serverErrors: string[]): void {
@@ -110,7 +107,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
   cleanup.push("drop the bench schema", () => dbHandle.close());
   // createTestDb puts its fresh schema first on the search path, which is where migrations went.
   const schema = dbHandle.migrationsSchema;
-  const { appNames, servers, clients, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
+  const { appNames, servers, client, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
 
   const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
   console.log("boxoffice seat-hold benchmark\n");
@@ -122,7 +119,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);
-  const fixture = await setUp(clients[0] as JsonClient, dbHandle.db, { users, showtimes: options.showtimes });
+  const fixture = await setUp(client, dbHandle.db, { users, showtimes: options.showtimes });
   const setupSeconds = ((performance.now() - setupStarted) / 1000).toFixed(1);
   console.log(
     `setup:    ${users} users, ${2 * options.showtimes + 3} showtimes through the API in ${setupSeconds} s\n`,
@@ -134,7 +131,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
     fixture,
     servers,
     pool,
-    sides: { API: apiHold(clients), "raw SQL": sqlHold(pool, fixture) },
+    sides: { API: apiHold(client), "raw SQL": sqlHold(pool, fixture) },
   };
   await warmUp(run);
   const low = await lowContention(run);

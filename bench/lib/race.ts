@@ -1,5 +1,5 @@
 import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
-import type { JsonClient, JsonResponse } from "./http.ts";
+import type { Answer, LoadClient } from "@boxoffice/testkit";
 import type { BookedRecord, HeldRecord, TakenRecord } from "./invariant.ts";
 import { type Outcome, runQueue, type Tally, timed } from "./load.ts";
 import { pickDistinct, randomInt, seededRng } from "./random.ts";
@@ -15,19 +15,13 @@ export interface SellingSide {
   buy: BuyFn;
 }
 
-const errorCode = (res: JsonResponse) => (res.body as Partial<ErrorBody> | undefined)?.error?.code;
+const errorCode = (res: Answer) => (res.body as Partial<ErrorBody> | undefined)?.error?.code;
 
-function failed(step: string, res: JsonResponse): Outcome {
-  return { kind: "error", detail: `${step}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
-}
-
-/** A request that may throw (a reset connection, a timeout), with the step named in the error. */
-async function step(name: string, request: Promise<JsonResponse>): Promise<JsonResponse> {
-  try {
-    return await request;
-  } catch (err) {
-    throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+function failed(step: string, res: Answer): Outcome {
+  return {
+    kind: "error",
+    detail: `${step}: ${res.status || res.error} ${JSON.stringify(res.body)?.slice(0, 300)}`,
+  };
 }
 
 /**
@@ -36,25 +30,19 @@ async function step(name: string, request: Promise<JsonResponse>): Promise<JsonR
  * The pay step keeps its signed webhook (`deliver: false`), so the confirmation is what books, as when a
  * client confirms before the webhook arrives.
  */
-function boxofficeBuy(client: JsonClient): BuyFn {
+function boxofficeBuy(client: LoadClient): BuyFn {
   return async (user, holdId) => {
-    const order = await step(
-      "create-order",
-      client.post("/api/payments/create-order", { holdId }, user.token),
-    );
+    const order = await client.post("/api/payments/create-order", { holdId }, user.token);
     if (order.status !== 201) {
       return failed("create-order", order);
     }
     const { orderId } = order.body as PaymentOrder;
-    const paid = await step("pay", client.post(`/api/payments/dev/pay/${orderId}`, { deliver: false }));
+    const paid = await client.post(`/api/payments/dev/pay/${orderId}`, { deliver: false });
     if (paid.status !== 200) {
       return failed("pay", paid);
     }
     const { paymentId, signature } = paid.body as { paymentId: string; signature: string };
-    const res = await step(
-      "confirm",
-      client.post("/api/bookings/confirm", { orderId, paymentId, signature }, user.token),
-    );
+    const res = await client.post("/api/bookings/confirm", { orderId, paymentId, signature }, user.token);
     if (res.status === 200) {
       const booking = res.body as Booking;
       return { kind: "booked", bookingId: booking.id, seatIds: booking.seatIds };
@@ -66,16 +54,16 @@ function boxofficeBuy(client: JsonClient): BuyFn {
   };
 }
 
-export function boxofficeSide(client: JsonClient): SellingSide {
-  return { hold: apiHold([client]), buy: boxofficeBuy(client) };
+export function boxofficeSide(client: LoadClient): SellingSide {
+  return { hold: apiHold(client), buy: boxofficeBuy(client) };
 }
 
 /** bench/naive-server.ts: POST /hold answers as the API's hold does; POST /buy marks the hold booked. */
-export function seedSide(client: JsonClient): SellingSide {
+export function seedSide(client: LoadClient): SellingSide {
   return {
-    hold: apiHold([client], "/hold"),
+    hold: apiHold(client, "/hold"),
     async buy(user, holdId) {
-      const res = await step("buy", client.post("/buy", { holdId }, user.token));
+      const res = await client.post("/buy", { holdId }, user.token);
       if (res.status === 200) {
         const booked = res.body as { id: string; seatIds: string[] };
         return { kind: "booked", bookingId: booked.id, seatIds: booked.seatIds };

@@ -1,8 +1,8 @@
 import type { ErrorBody, Hold } from "@boxoffice/contracts";
 import { loadConfig } from "@boxoffice/core";
+import type { LoadClient } from "@boxoffice/testkit";
 import { CpuMeter, readCpu } from "./cpu.ts";
 import type { BenchOptions } from "./flags.ts";
-import type { JsonClient } from "./http.ts";
 import { checkInvariant, type HeldRecord, type TakenRecord } from "./invariant.ts";
 import { type Outcome, runRound, Tally } from "./load.ts";
 import type { Pool } from "./pg.ts";
@@ -18,10 +18,9 @@ export type HoldFn = (user: BenchUser, showtimeId: string, seatIds: string[]) =>
  * The hold endpoint as any client calls it: REST, Bearer token, JSON body; each user sticks to one API.
  * `path` is another server's endpoint that answers in the API's shape (bench/naive-server.ts).
  */
-export function apiHold(clients: JsonClient[], path = "/api/seats/hold"): HoldFn {
+export function apiHold(client: LoadClient, path = "/api/seats/hold"): HoldFn {
   return async (user, showtimeId, seatIds) => {
-    const client = clients[user.index % clients.length] as JsonClient;
-    const res = await client.post(path, { showtimeId, seatIds }, user.token);
+    const res = await client.post(path, { showtimeId, seatIds }, user.token, user.index);
     if (res.status === 201) {
       const hold = res.body as Hold;
       return { kind: "held", holdId: hold.id, seatIds: hold.seatIds };
@@ -30,7 +29,7 @@ export function apiHold(clients: JsonClient[], path = "/api/seats/hold"): HoldFn
     if (res.status === 409 && error?.code === "SEATS_TAKEN") {
       return { kind: "taken", seatIds: (error.details?.seatIds as string[] | undefined) ?? [] };
     }
-    return { kind: "error", detail: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
+    return { kind: "error", detail: `${res.status || res.error} ${JSON.stringify(res.body)?.slice(0, 300)}` };
   };
 }
 

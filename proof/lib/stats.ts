@@ -1,12 +1,3 @@
-/** Nearest-rank percentile of sorted values (NaN when there are none). */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) {
-    return Number.NaN;
-  }
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
-}
-
 /** A small deterministic generator, so a run can be replayed from its seed. */
 export function rng(seed: number): () => number {
   let state = seed >>> 0;

@@ -1,15 +1,16 @@
 import { setMaxListeners } from "node:events";
+import type { Answer, RequestOptions } from "@boxoffice/testkit";
+import { percentile } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, WebhookCourier } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
-import type { Answer, RequestOptions } from "../lib/http.ts";
 import { checkPaidOrders } from "../lib/invariants.ts";
 import { journey } from "../lib/journey.ts";
 import type { PrivateServices } from "../lib/services.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
 import { type ProofUser, plainLayout } from "../lib/setup.ts";
-import { percentile, rng, round, sleep, waitFor } from "../lib/stats.ts";
+import { rng, round, sleep, waitFor } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 
 const SETTINGS = {
