@@ -10,18 +10,25 @@
  */
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
 import { createTestDb } from "@boxoffice/db/testing";
-import { LoadClient } from "@boxoffice/testkit";
+import {
+  checkAnswers,
+  checkInvariants,
+  LoadClient,
+  RACE,
+  type RaceRecords,
+  type Sales,
+  SEATS,
+  salesOf,
+} from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
-import { checkInvariant, type Sales, salesOf } from "./lib/invariant.ts";
 import { Tally } from "./lib/load.ts";
 import { createNaiveTable, NAIVE_SALES } from "./lib/naive-table.ts";
 import { openPool, type Pool } from "./lib/pg.ts";
 import {
   boxofficeSide,
   crowdChoices,
-  type RaceRecords,
   type RaceTallies,
   race,
   type SellingSide,
@@ -319,11 +326,11 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
 
   // boxoffice's own invariant, as bench/holds.ts checks it, extended to the bookings: every claim, hold
   // and booking in the database matches what the clients were told.
-  const problems: string[] = [];
+  const problems = await checkInvariants(pool, [...SEATS, ...RACE]);
   for (const [round, showtime] of sides.boxoffice.showtimes.entries()) {
     const records = sides.boxoffice.records[round];
     if (records) {
-      const found = await checkInvariant(pool, showtime.id, records.held, records.taken, records.booked);
+      const found = await checkAnswers(pool, showtime.id, records);
       problems.push(...found.map((p) => `race ${round + 1}: ${p}`));
     }
   }

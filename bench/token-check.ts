@@ -11,7 +11,11 @@ import { createTokenService, systemClock, type TokenService, watchRevocations } 
 import { createDb, runMigrations, tokenRevocations, users } from "@boxoffice/db";
 import { argsOrExit } from "@boxoffice/testkit";
 
-const values = argsOrExit(process.argv.slice(2), {}, "Usage: pnpm bench:tokens [--quick]   (--quick: 20,000 tokens a round)");
+const values = argsOrExit(
+  process.argv.slice(2),
+  {},
+  "Usage: pnpm bench:tokens [--quick]   (--quick: 20,000 tokens a round)",
+);
 const ROUNDS = 6;
 const PER_ROUND = values.quick ? 20_000 : 100_000;
 const REVOKED = 5_000;

@@ -8,12 +8,21 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { type Args, argsOrExit, deleteRedisKeys, LoadClient, PrivateRedis } from "@boxoffice/testkit";
+import {
+  type Args,
+  argsOrExit,
+  checkInvariants,
+  databaseFigures,
+  deleteRedisKeys,
+  LoadClient,
+  PrivateRedis,
+  SEATS,
+  SETTLED,
+} from "@boxoffice/testkit";
 import { childEnv } from "./lib/child-env.ts";
 import { Cluster } from "./lib/cluster.ts";
 import { isScenario, type Scenario, type ScenarioContext, type ScenarioResult } from "./lib/context.ts";
 import { createScenarioDatabase, DEFAULT_DATABASE_URL, type ScenarioDatabase } from "./lib/database.ts";
-import { checkInvariants, databaseFigures } from "./lib/invariants.ts";
 import { renderScenario, renderSummary, type ScenarioReport, STANDARD_FIGURES } from "./lib/report.ts";
 import { PrivatePostgres, type PrivateServices } from "./lib/services.ts";
 import { Setup } from "./lib/setup.ts";
@@ -214,7 +223,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
   http?.close();
   if (database) {
     try {
-      problems.push(...(await checkInvariants(database.pool)));
+      problems.push(...(await checkInvariants(database.pool, [...SEATS, ...SETTLED])));
       const fromDb = await databaseFigures(database.pool);
       const expected = new Set(scenario.expected5xx ?? []);
       const serverStatuses = cluster?.statuses() ?? new Map<number, number>();

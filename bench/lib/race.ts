@@ -1,6 +1,5 @@
 import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
-import type { Answer, LoadClient } from "@boxoffice/testkit";
-import type { BookedRecord, HeldRecord, TakenRecord } from "./invariant.ts";
+import type { Answer, LoadClient, RaceRecords } from "@boxoffice/testkit";
 import { type Outcome, runQueue, type Tally, timed } from "./load.ts";
 import { pickDistinct, randomInt, seededRng } from "./random.ts";
 import { apiHold, type HoldFn } from "./scenarios.ts";
@@ -90,13 +89,6 @@ export function crowdChoices(
     const rng = seededRng(round * 1_000_003 + user + 1);
     return Array.from({ length: attempts }, () => pickDistinct(rng, seatIds, randomInt(rng, 1, 4)));
   });
-}
-
-/** What the clients were told in one race, for the checks afterwards. */
-export interface RaceRecords {
-  held: HeldRecord[];
-  taken: TakenRecord[];
-  booked: BookedRecord[];
 }
 
 /** A race's window lasts until its last answer, so every answer counts (see runQueue). */

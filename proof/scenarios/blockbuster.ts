@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
+import { checkPaidOrders } from "@boxoffice/testkit";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, WebhookCourier } from "../lib/flow.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { pickSeats } from "../lib/seats.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
 import { plainLayout } from "../lib/setup.ts";

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
+import { checkPaidOrders } from "@boxoffice/testkit";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, persist, WebhookCourier } from "../lib/flow.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { journey } from "../lib/journey.ts";
 import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
 import type { ManagedProcess } from "../lib/processes.ts";

@@ -1,11 +1,10 @@
 import { setMaxListeners } from "node:events";
 import type { Answer, RequestOptions } from "@boxoffice/testkit";
-import { percentile } from "@boxoffice/testkit";
+import { checkPaidOrders, percentile } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, WebhookCourier } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { journey } from "../lib/journey.ts";
 import type { PrivateServices } from "../lib/services.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
