@@ -1,6 +1,6 @@
 import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
-import type { Answer, LoadClient, RaceRecords } from "@boxoffice/testkit";
-import { type Outcome, runQueue, type Tally, timed } from "./load.ts";
+import { type Answer, type LoadClient, type RaceRecords, runCrowd } from "@boxoffice/testkit";
+import { type Outcome, type Tally, timed } from "./load.ts";
 import { pickDistinct, randomInt, seededRng } from "./random.ts";
 import { apiHold, type HoldFn } from "./scenarios.ts";
 import type { BenchUser } from "./setup.ts";
@@ -91,7 +91,7 @@ export function crowdChoices(
   });
 }
 
-/** A race's window lasts until its last answer, so every answer counts (see runQueue). */
+/** A race's window lasts until its last answer, so every answer counts. */
 const EVERY_ANSWER = Number.POSITIVE_INFINITY;
 
 export interface RaceTallies {
@@ -114,39 +114,35 @@ export async function race(
   tallies: RaceTallies,
   records: RaceRecords,
 ): Promise<{ windowMs: number; started: number }> {
-  return runQueue(
-    [tallies.holds, tallies.buys],
-    options.concurrency,
-    users.length,
-    options.durationMs,
-    async (index, deadline) => {
-      const user = users[index];
-      if (!user) {
-        throw new Error(`no user ${index}`);
-      }
-      for (const seatIds of choices[index] ?? []) {
-        if (performance.now() >= deadline) {
-          return;
-        }
-        const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
-        if (held.kind === "taken") {
-          records.taken.push({ requested: seatIds, named: held.seatIds });
-        }
-        if (held.kind !== "held") {
-          continue;
-        }
-        records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
-        const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
-        if (bought.kind === "booked") {
-          records.booked.push({
-            userId: user.id,
-            holdId: held.holdId,
-            bookingId: bought.bookingId,
-            seatIds: bought.seatIds,
-          });
-        }
+  const stop = AbortSignal.timeout(options.durationMs);
+  const crowd = { users: users.length, inFlight: options.concurrency, arrivalMs: 0, stop };
+  const { arrived, ms } = await runCrowd(crowd, async (index) => {
+    const user = users[index];
+    if (!user) {
+      throw new Error(`no user ${index}`);
+    }
+    for (const seatIds of choices[index] ?? []) {
+      if (stop.aborted) {
         return;
       }
-    },
-  );
+      const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
+      if (held.kind === "taken") {
+        records.taken.push({ requested: seatIds, named: held.seatIds });
+      }
+      if (held.kind !== "held") {
+        continue;
+      }
+      records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
+      const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
+      if (bought.kind === "booked") {
+        const { bookingId } = bought;
+        records.booked.push({ userId: user.id, holdId: held.holdId, bookingId, seatIds: bought.seatIds });
+      }
+      return;
+    }
+  });
+  // The whole race is the window, added to both tallies: every answer counts.
+  tallies.holds.addWindow(ms);
+  tallies.buys.addWindow(ms);
+  return { windowMs: ms, started: arrived };
 }
