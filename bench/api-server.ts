@@ -6,10 +6,11 @@
  * provider, hence NODE_ENV=development, which (with DATABASE_URL set) changes only the refresh cookie's
  * Secure flag and seeds nothing.
  */
+
+import { createLogger, loadConfig } from "@boxoffice/core";
+import { createDb } from "@boxoffice/db";
 import { buildDeps } from "../apps/api/src/deps.ts";
 import { type RunningServer, startServer } from "../apps/api/src/server.ts";
-import { createLogger, loadConfig } from "../packages/core/src/index.ts";
-import { createDb } from "../packages/db/src/index.ts";
 import { answerBench, tellBench } from "./lib/ipc.ts";
 
 function required(name: string): string {

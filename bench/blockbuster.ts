@@ -8,20 +8,27 @@
  * (node:http, keep-alive) and counts the sales in the database afterwards. Everything lives in a fresh
  * schema, dropped at exit. Usage: npx tsx bench/blockbuster.ts [--quick] (--help for more).
  */
-import { createTokenService, loadConfig, systemClock } from "../packages/core/src/index.ts";
-import { createTestDb } from "../packages/db/src/testing.ts";
-import { BLOCKBUSTER_USAGE, type BlockbusterOptions, parseBlockbusterArgs } from "./lib/blockbuster-args.ts";
+import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
+import { createTestDb } from "@boxoffice/db/testing";
+import {
+  checkAnswers,
+  checkInvariants,
+  LoadClient,
+  RACE,
+  type RaceRecords,
+  type Sales,
+  SEATS,
+  salesOf,
+} from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
-import { JsonClient } from "./lib/http.ts";
-import { checkInvariant, type Sales, salesOf } from "./lib/invariant.ts";
+import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { Tally } from "./lib/load.ts";
 import { createNaiveTable, NAIVE_SALES } from "./lib/naive-table.ts";
 import { openPool, type Pool } from "./lib/pg.ts";
 import {
   boxofficeSide,
   crowdChoices,
-  type RaceRecords,
   type RaceTallies,
   race,
   type SellingSide,
@@ -108,7 +115,10 @@ async function startServers(
     throw new Error("no API process");
   }
   const sockets = options.concurrency + 16;
-  const clients = { api: new JsonClient(api.url, sockets), seed: new JsonClient(seed.url, sockets) };
+  const clients = {
+    api: new LoadClient(() => [api.url], sockets),
+    seed: new LoadClient(() => [seed.url], sockets),
+  };
   cleanup.push("close HTTP sockets", () => {
     clients.api.close();
     clients.seed.close();
@@ -138,7 +148,7 @@ function printParameters(options: BlockbusterOptions, databaseUrl: string, schem
 
 async function setUpData(
   options: BlockbusterOptions,
-  client: JsonClient,
+  client: LoadClient,
   dbHandle: Awaited<ReturnType<typeof createTestDb>>,
   jwtSecrets: JwtSecrets,
 ) {
@@ -316,11 +326,11 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
 
   // boxoffice's own invariant, as bench/holds.ts checks it, extended to the bookings: every claim, hold
   // and booking in the database matches what the clients were told.
-  const problems: string[] = [];
+  const problems = await checkInvariants(pool, [...SEATS, ...RACE]);
   for (const [round, showtime] of sides.boxoffice.showtimes.entries()) {
     const records = sides.boxoffice.records[round];
     if (records) {
-      const found = await checkInvariant(pool, showtime.id, records.held, records.taken, records.booked);
+      const found = await checkAnswers(pool, showtime.id, records);
       problems.push(...found.map((p) => `race ${round + 1}: ${p}`));
     }
   }
@@ -375,24 +385,9 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
   return problems.length === 0 && box?.sales.soldTwice === 0 ? 0 : 1;
 }
 
-function watchdogMs(): number {
-  try {
-    const parsed = parseBlockbusterArgs(process.argv.slice(2));
-    if (parsed !== "help") {
-      return (150 + 3 * (2 * parsed.rounds * parsed.roundSeconds + 2 * parsed.warmupSeconds)) * 1000;
-    }
-  } catch {
-    // reported by main
-  }
-  return 60_000;
-}
-
+const options = blockbusterOptions(process.argv.slice(2));
 const cleanup = new Cleanup();
-runBench(cleanup, watchdogMs(), () => {
-  const parsed = parseBlockbusterArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(BLOCKBUSTER_USAGE);
-    return Promise.resolve(0);
-  }
-  return benchmark(parsed, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup);
-});
+const watchdogMs = (150 + 3 * (2 * options.rounds * options.roundSeconds + 2 * options.warmupSeconds)) * 1000;
+runBench(cleanup, watchdogMs, () =>
+  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+);

@@ -7,12 +7,12 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import type { DbHandle } from "../packages/db/src/index.ts";
-import { createTestDb } from "../packages/db/src/testing.ts";
-import { type BenchOptions, parseArgs, USAGE } from "./lib/args.ts";
+import type { DbHandle } from "@boxoffice/db";
+import { createTestDb } from "@boxoffice/db/testing";
+import { LoadClient } from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
 import { backgroundLoad } from "./lib/cpu.ts";
-import { JsonClient } from "./lib/http.ts";
+import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { openPool } from "./lib/pg.ts";
 import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
 import {
@@ -73,15 +73,12 @@ async function startProcesses(options: BenchOptions, databaseUrl: string, schema
     cleanup,
   );
   const sockets = Math.ceil(Math.max(options.concurrency, options.hotClients) / servers.length) + 16;
-  const clients = servers.map((server) => new JsonClient(server.url, sockets));
-  cleanup.push("close HTTP sockets", () => {
-    for (const client of clients) {
-      client.close();
-    }
-  });
+  const urls = servers.map((server) => server.url);
+  const client = new LoadClient(() => urls, sockets);
+  cleanup.push("close HTTP sockets", () => client.close());
   const pool = openPool(databaseUrl, schema, options.poolSize, appNames[1] as string);
   cleanup.push("close the raw-SQL pool", () => pool.end());
-  return { appNames, servers, clients, pool };
+  return { appNames, servers, client, pool };
 }
 
 function printResults(results: PhaseResult[], problems: string[], serverErrors: string[]): void {
@@ -110,7 +107,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
   cleanup.push("drop the bench schema", () => dbHandle.close());
   // createTestDb puts its fresh schema first on the search path, which is where migrations went.
   const schema = dbHandle.migrationsSchema;
-  const { appNames, servers, clients, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
+  const { appNames, servers, client, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
 
   const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
   console.log("boxoffice seat-hold benchmark\n");
@@ -122,7 +119,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);
-  const fixture = await setUp(clients[0] as JsonClient, dbHandle.db, { users, showtimes: options.showtimes });
+  const fixture = await setUp(client, dbHandle.db, { users, showtimes: options.showtimes });
   const setupSeconds = ((performance.now() - setupStarted) / 1000).toFixed(1);
   console.log(
     `setup:    ${users} users, ${2 * options.showtimes + 3} showtimes through the API in ${setupSeconds} s\n`,
@@ -134,7 +131,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
     fixture,
     servers,
     pool,
-    sides: { API: apiHold(clients), "raw SQL": sqlHold(pool, fixture) },
+    sides: { API: apiHold(client), "raw SQL": sqlHold(pool, fixture) },
   };
   await warmUp(run);
   const low = await lowContention(run);
@@ -146,25 +143,9 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
   return hot.problems.length === 0 ? 0 : 1;
 }
 
-// A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
-function watchdogMs(): number {
-  const parsed = (() => {
-    try {
-      return parseArgs(process.argv.slice(2));
-    } catch {
-      return "help" as const;
-    }
-  })();
-  const phase = parsed === "help" ? 10 : parsed.phaseSeconds + parsed.warmupSeconds;
-  return (120 + 8 * phase) * 1000;
-}
-
+const options = holdsOptions(process.argv.slice(2));
 const cleanup = new Cleanup();
-runBench(cleanup, watchdogMs(), () => {
-  const parsed = parseArgs(process.argv.slice(2));
-  if (parsed === "help") {
-    console.log(USAGE);
-    return Promise.resolve(0);
-  }
-  return benchmark(parsed, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup);
-});
+// A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
+runBench(cleanup, (120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, () =>
+  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+);

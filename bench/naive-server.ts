@@ -12,7 +12,7 @@
  * as many connections as the API's, and one JSON log line per request into a temporary file.
  */
 import http from "node:http";
-import { createTokenService, systemClock } from "../packages/core/src/index.ts";
+import { createTokenService, systemClock } from "@boxoffice/core";
 import { answerBench, tellBench } from "./lib/ipc.ts";
 import { openPool } from "./lib/pg.ts";
 

@@ -7,16 +7,15 @@
  * Usage: npx tsx bench/token-check.ts [--quick]
  */
 import { randomBytes, randomUUID } from "node:crypto";
-import { parseArgs } from "node:util";
-import {
-  createTokenService,
-  systemClock,
-  type TokenService,
-  watchRevocations,
-} from "../packages/core/src/index.ts";
-import { createDb, runMigrations, tokenRevocations, users } from "../packages/db/src/index.ts";
+import { createTokenService, systemClock, type TokenService, watchRevocations } from "@boxoffice/core";
+import { createDb, runMigrations, tokenRevocations, users } from "@boxoffice/db";
+import { argsOrExit } from "@boxoffice/testkit";
 
-const { values } = parseArgs({ options: { quick: { type: "boolean" } }, strict: false });
+const values = argsOrExit(
+  process.argv.slice(2),
+  {},
+  "Usage: pnpm bench:tokens [--quick]   (--quick: 20,000 tokens a round)",
+);
 const ROUNDS = 6;
 const PER_ROUND = values.quick ? 20_000 : 100_000;
 const REVOKED = 5_000;

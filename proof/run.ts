@@ -8,13 +8,21 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { deleteRedisKeys, PrivateRedis } from "@boxoffice/testkit";
+import {
+  type Args,
+  argsOrExit,
+  checkInvariants,
+  databaseFigures,
+  deleteRedisKeys,
+  LoadClient,
+  PrivateRedis,
+  SEATS,
+  SETTLED,
+} from "@boxoffice/testkit";
 import { childEnv } from "./lib/child-env.ts";
 import { Cluster } from "./lib/cluster.ts";
 import { isScenario, type Scenario, type ScenarioContext, type ScenarioResult } from "./lib/context.ts";
 import { createScenarioDatabase, DEFAULT_DATABASE_URL, type ScenarioDatabase } from "./lib/database.ts";
-import { LoadClient } from "./lib/http.ts";
-import { checkInvariants, databaseFigures } from "./lib/invariants.ts";
 import { renderScenario, renderSummary, type ScenarioReport, STANDARD_FIGURES } from "./lib/report.ts";
 import { PrivatePostgres, type PrivateServices } from "./lib/services.ts";
 import { Setup } from "./lib/setup.ts";
@@ -27,40 +35,9 @@ const DEFAULT_BUDGET = { quick: 60_000, full: 300_000 };
 /** After the budget, a scenario gets this long to wind down before the runner abandons it. */
 const GRACE_MS = 30_000;
 
-interface Options {
-  quick: boolean;
-  only: string[];
-  list: boolean;
-  json: string | undefined;
-}
-
-function parseArgs(argv: string[]): Options {
-  const options: Options = { quick: false, only: [], list: false, json: undefined };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--") {
-      // `pnpm proof -- --quick` passes the separator through
-      continue;
-    }
-    if (arg === "--quick") {
-      options.quick = true;
-    } else if (arg === "--list") {
-      options.list = true;
-    } else if (arg === "--only") {
-      options.only.push(...(argv[++i] ?? "").split(",").filter(Boolean));
-    } else if (arg?.startsWith("--only=")) {
-      options.only.push(...arg.slice("--only=".length).split(",").filter(Boolean));
-    } else if (arg === "--json") {
-      options.json = argv[++i];
-    } else {
-      console.error(
-        `unknown argument ${arg}\nusage: pnpm proof [--quick] [--only name,...] [--list] [--json file]`,
-      );
-      process.exit(2);
-    }
-  }
-  return options;
-}
+const USAGE = "usage: pnpm proof [--quick] [--only name,...] [--list] [--json file]";
+const FLAGS = { only: { list: true }, list: { boolean: true }, json: { text: true } } as const;
+type Options = Args<typeof FLAGS>;
 
 /** Every Scenario exported by a module in proof/scenarios/, in ORDER, tagged with its file's name. */
 async function loadScenarios(): Promise<Array<{ file: string; scenario: Scenario }>> {
@@ -246,7 +223,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
   http?.close();
   if (database) {
     try {
-      problems.push(...(await checkInvariants(database.pool)));
+      problems.push(...(await checkInvariants(database.pool, [...SEATS, ...SETTLED])));
       const fromDb = await databaseFigures(database.pool);
       const expected = new Set(scenario.expected5xx ?? []);
       const serverStatuses = cluster?.statuses() ?? new Map<number, number>();
@@ -314,7 +291,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 }
 
 async function main() {
-  const options = parseArgs(process.argv.slice(2));
+  const options = argsOrExit(process.argv.slice(2), FLAGS, USAGE);
   let scenarios = await loadScenarios();
   if (options.list) {
     for (const { file, scenario } of scenarios) {

@@ -1,3 +1,5 @@
+import { percentile } from "@boxoffice/testkit";
+
 export type Outcome =
   | { kind: "held"; holdId: string; seatIds: string[] }
   | { kind: "booked"; bookingId: string; seatIds: string[] }
@@ -18,15 +20,6 @@ export interface PhaseStats {
   finished: number;
   p50Ms: number;
   p99Ms: number;
-}
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) {
-    return Number.NaN;
-  }
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
 }
 
 /** What one side answered over all its rounds. */
@@ -109,35 +102,4 @@ export async function timed(
   const t1 = performance.now();
   tally.add(outcome, t1 - t0, t1 <= deadline);
   return outcome;
-}
-
-/**
- * A finite crowd instead of endless clients: `workers` at a time take the next of `items` jobs (a user's
- * whole visit, say) until none is left or `durationMs` has passed. A job is told the deadline, to start
- * nothing new after it, but one under way is finished and what it was answered counts: a race is over
- * when its last customer is. That whole time is the window, added to every tally. Returns the window and
- * how many jobs were started.
- */
-export async function runQueue(
-  tallies: Tally[],
-  workers: number,
-  items: number,
-  durationMs: number,
-  job: (item: number, deadline: number) => Promise<void>,
-): Promise<{ windowMs: number; started: number }> {
-  const started = performance.now();
-  const deadline = started + durationMs;
-  let next = 0;
-  const loop = async () => {
-    while (next < items && performance.now() < deadline) {
-      const item = next++;
-      await job(item, deadline);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(workers, items) }, () => loop()));
-  const windowMs = performance.now() - started;
-  for (const tally of tallies) {
-    tally.addWindow(windowMs);
-  }
-  return { windowMs, started: next };
 }

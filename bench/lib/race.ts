@@ -1,7 +1,6 @@
-import type { Booking, ErrorBody, PaymentOrder } from "../../packages/contracts/src/index.ts";
-import type { JsonClient, JsonResponse } from "./http.ts";
-import type { BookedRecord, HeldRecord, TakenRecord } from "./invariant.ts";
-import { type Outcome, runQueue, type Tally, timed } from "./load.ts";
+import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
+import { type Answer, type LoadClient, type RaceRecords, runCrowd } from "@boxoffice/testkit";
+import { type Outcome, type Tally, timed } from "./load.ts";
 import { pickDistinct, randomInt, seededRng } from "./random.ts";
 import { apiHold, type HoldFn } from "./scenarios.ts";
 import type { BenchUser } from "./setup.ts";
@@ -15,19 +14,13 @@ export interface SellingSide {
   buy: BuyFn;
 }
 
-const errorCode = (res: JsonResponse) => (res.body as Partial<ErrorBody> | undefined)?.error?.code;
+const errorCode = (res: Answer) => (res.body as Partial<ErrorBody> | undefined)?.error?.code;
 
-function failed(step: string, res: JsonResponse): Outcome {
-  return { kind: "error", detail: `${step}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
-}
-
-/** A request that may throw (a reset connection, a timeout), with the step named in the error. */
-async function step(name: string, request: Promise<JsonResponse>): Promise<JsonResponse> {
-  try {
-    return await request;
-  } catch (err) {
-    throw new Error(`${name}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+function failed(step: string, res: Answer): Outcome {
+  return {
+    kind: "error",
+    detail: `${step}: ${res.status || res.error} ${JSON.stringify(res.body)?.slice(0, 300)}`,
+  };
 }
 
 /**
@@ -36,25 +29,19 @@ async function step(name: string, request: Promise<JsonResponse>): Promise<JsonR
  * The pay step keeps its signed webhook (`deliver: false`), so the confirmation is what books, as when a
  * client confirms before the webhook arrives.
  */
-function boxofficeBuy(client: JsonClient): BuyFn {
+function boxofficeBuy(client: LoadClient): BuyFn {
   return async (user, holdId) => {
-    const order = await step(
-      "create-order",
-      client.post("/api/payments/create-order", { holdId }, user.token),
-    );
+    const order = await client.post("/api/payments/create-order", { holdId }, user.token);
     if (order.status !== 201) {
       return failed("create-order", order);
     }
     const { orderId } = order.body as PaymentOrder;
-    const paid = await step("pay", client.post(`/api/payments/dev/pay/${orderId}`, { deliver: false }));
+    const paid = await client.post(`/api/payments/dev/pay/${orderId}`, { deliver: false });
     if (paid.status !== 200) {
       return failed("pay", paid);
     }
     const { paymentId, signature } = paid.body as { paymentId: string; signature: string };
-    const res = await step(
-      "confirm",
-      client.post("/api/bookings/confirm", { orderId, paymentId, signature }, user.token),
-    );
+    const res = await client.post("/api/bookings/confirm", { orderId, paymentId, signature }, user.token);
     if (res.status === 200) {
       const booking = res.body as Booking;
       return { kind: "booked", bookingId: booking.id, seatIds: booking.seatIds };
@@ -66,16 +53,16 @@ function boxofficeBuy(client: JsonClient): BuyFn {
   };
 }
 
-export function boxofficeSide(client: JsonClient): SellingSide {
-  return { hold: apiHold([client]), buy: boxofficeBuy(client) };
+export function boxofficeSide(client: LoadClient): SellingSide {
+  return { hold: apiHold(client), buy: boxofficeBuy(client) };
 }
 
 /** bench/naive-server.ts: POST /hold answers as the API's hold does; POST /buy marks the hold booked. */
-export function seedSide(client: JsonClient): SellingSide {
+export function seedSide(client: LoadClient): SellingSide {
   return {
-    hold: apiHold([client], "/hold"),
+    hold: apiHold(client, "/hold"),
     async buy(user, holdId) {
-      const res = await step("buy", client.post("/buy", { holdId }, user.token));
+      const res = await client.post("/buy", { holdId }, user.token);
       if (res.status === 200) {
         const booked = res.body as { id: string; seatIds: string[] };
         return { kind: "booked", bookingId: booked.id, seatIds: booked.seatIds };
@@ -104,14 +91,7 @@ export function crowdChoices(
   });
 }
 
-/** What the clients were told in one race, for the checks afterwards. */
-export interface RaceRecords {
-  held: HeldRecord[];
-  taken: TakenRecord[];
-  booked: BookedRecord[];
-}
-
-/** A race's window lasts until its last answer, so every answer counts (see runQueue). */
+/** A race's window lasts until its last answer, so every answer counts. */
 const EVERY_ANSWER = Number.POSITIVE_INFINITY;
 
 export interface RaceTallies {
@@ -134,39 +114,35 @@ export async function race(
   tallies: RaceTallies,
   records: RaceRecords,
 ): Promise<{ windowMs: number; started: number }> {
-  return runQueue(
-    [tallies.holds, tallies.buys],
-    options.concurrency,
-    users.length,
-    options.durationMs,
-    async (index, deadline) => {
-      const user = users[index];
-      if (!user) {
-        throw new Error(`no user ${index}`);
-      }
-      for (const seatIds of choices[index] ?? []) {
-        if (performance.now() >= deadline) {
-          return;
-        }
-        const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
-        if (held.kind === "taken") {
-          records.taken.push({ requested: seatIds, named: held.seatIds });
-        }
-        if (held.kind !== "held") {
-          continue;
-        }
-        records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
-        const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
-        if (bought.kind === "booked") {
-          records.booked.push({
-            userId: user.id,
-            holdId: held.holdId,
-            bookingId: bought.bookingId,
-            seatIds: bought.seatIds,
-          });
-        }
+  const stop = AbortSignal.timeout(options.durationMs);
+  const crowd = { users: users.length, inFlight: options.concurrency, arrivalMs: 0, stop };
+  const { arrived, ms } = await runCrowd(crowd, async (index) => {
+    const user = users[index];
+    if (!user) {
+      throw new Error(`no user ${index}`);
+    }
+    for (const seatIds of choices[index] ?? []) {
+      if (stop.aborted) {
         return;
       }
-    },
-  );
+      const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
+      if (held.kind === "taken") {
+        records.taken.push({ requested: seatIds, named: held.seatIds });
+      }
+      if (held.kind !== "held") {
+        continue;
+      }
+      records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
+      const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
+      if (bought.kind === "booked") {
+        const { bookingId } = bought;
+        records.booked.push({ userId: user.id, holdId: held.holdId, bookingId, seatIds: bought.seatIds });
+      }
+      return;
+    }
+  });
+  // The whole race is the window, added to both tallies: every answer counts.
+  tallies.holds.addWindow(ms);
+  tallies.buys.addWindow(ms);
+  return { windowMs: ms, started: arrived };
 }

@@ -1,4 +1,4 @@
-import { holdLife } from "../../packages/core/src/seating/hold-run.ts";
+import { holdLife } from "@boxoffice/core/seating/hold-run";
 import {
   claimSeatsParams,
   HOLD_STATEMENTS,
@@ -6,8 +6,8 @@ import {
   latestHoldOf,
   type NewHold,
   type ReplacePreviousRow,
-} from "../../packages/core/src/seating/hold-statements.ts";
-import type { Statement } from "../../packages/db/src/index.ts";
+} from "@boxoffice/core/seating/hold-statements";
+import type { Statement } from "@boxoffice/db";
 import type { Outcome } from "./load.ts";
 import type { Pool, PoolClient, QueryResultRow } from "./pg.ts";
 

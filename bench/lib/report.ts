@@ -1,6 +1,6 @@
 import os from "node:os";
+import type { Sales } from "@boxoffice/testkit";
 import type { CpuUse } from "./cpu.ts";
-import type { Sales } from "./invariant.ts";
 import type { PhaseStats } from "./load.ts";
 
 export interface PhaseResult {

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
-// ioredis is not resolvable from bench/ by name; testkit resolves it from its own dependencies.
-import { deleteRedisKeys } from "../../packages/testkit/src/redis-keys.ts";
+import { deleteRedisKeys } from "@boxoffice/testkit";
 import type { Cleanup } from "./cleanup.ts";
 import { type ServerProcess, spawnApiServer } from "./server-process.ts";
 

@@ -1,9 +1,15 @@
-import type { ErrorBody, Hold } from "../../packages/contracts/src/index.ts";
-import { loadConfig } from "../../packages/core/src/index.ts";
-import type { BenchOptions } from "./args.ts";
+import type { ErrorBody, Hold } from "@boxoffice/contracts";
+import { loadConfig } from "@boxoffice/core";
+import {
+  checkAnswers,
+  checkInvariants,
+  type LoadClient,
+  RACE,
+  type RaceRecords,
+  SEATS,
+} from "@boxoffice/testkit";
 import { CpuMeter, readCpu } from "./cpu.ts";
-import type { JsonClient } from "./http.ts";
-import { checkInvariant, type HeldRecord, type TakenRecord } from "./invariant.ts";
+import type { BenchOptions } from "./flags.ts";
 import { type Outcome, runRound, Tally } from "./load.ts";
 import type { Pool } from "./pg.ts";
 import { pickDistinct, pickOne, randomInt, seededRng } from "./random.ts";
@@ -18,10 +24,9 @@ export type HoldFn = (user: BenchUser, showtimeId: string, seatIds: string[]) =>
  * The hold endpoint as any client calls it: REST, Bearer token, JSON body; each user sticks to one API.
  * `path` is another server's endpoint that answers in the API's shape (bench/naive-server.ts).
  */
-export function apiHold(clients: JsonClient[], path = "/api/seats/hold"): HoldFn {
+export function apiHold(client: LoadClient, path = "/api/seats/hold"): HoldFn {
   return async (user, showtimeId, seatIds) => {
-    const client = clients[user.index % clients.length] as JsonClient;
-    const res = await client.post(path, { showtimeId, seatIds }, user.token);
+    const res = await client.post(path, { showtimeId, seatIds }, user.token, user.index);
     if (res.status === 201) {
       const hold = res.body as Hold;
       return { kind: "held", holdId: hold.id, seatIds: hold.seatIds };
@@ -30,7 +35,7 @@ export function apiHold(clients: JsonClient[], path = "/api/seats/hold"): HoldFn
     if (res.status === 409 && error?.code === "SEATS_TAKEN") {
       return { kind: "taken", seatIds: (error.details?.seatIds as string[] | undefined) ?? [] };
     }
-    return { kind: "error", detail: `${res.status} ${JSON.stringify(res.body).slice(0, 300)}` };
+    return { kind: "error", detail: `${res.status || res.error} ${JSON.stringify(res.body)?.slice(0, 300)}` };
   };
 }
 
@@ -45,10 +50,7 @@ export function sqlHold(pool: Pool, fixture: Fixture): HoldFn {
   return (user, showtimeId, seatIds) => rawHold(pool, settings, user.id, showtimeId, seatIds);
 }
 
-interface Records {
-  held: HeldRecord[];
-  taken: TakenRecord[];
-}
+type Records = Pick<RaceRecords, "held" | "taken">;
 
 /**
  * Client `worker` is user `worker`, drawing showtimes and 1-4 seats from a generator seeded by the
@@ -185,9 +187,11 @@ export async function hotShowtime(run: Run): Promise<{ results: PhaseResult[]; p
     workers: options.hotClients,
     attempts: { API: attempts("API"), "raw SQL": attempts("raw SQL") },
   });
-  const problems: string[] = [];
+  // The whole schema is the bench's, so the database's promises are checked over all of it.
+  const problems = await checkInvariants(run.pool, [...SEATS, ...RACE]);
+  console.log(`    invariants: ${problems.length === 0 ? "ok" : problems.join("; ")}`);
   for (const side of SIDES) {
-    const found = await checkInvariant(run.pool, showtimes[side].id, records[side].held, records[side].taken);
+    const found = await checkAnswers(run.pool, showtimes[side].id, { ...records[side], booked: [] });
     console.log(`    invariant (${side}): ${found.length === 0 ? "ok" : found.join("; ")}`);
     problems.push(...found.map((p) => `${side}: ${p}`));
   }

@@ -1,8 +1,9 @@
-import { type ChildProcess, fork } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { spawnTs } from "@boxoffice/testkit";
 import type { FromServer, ToServer } from "./ipc.ts";
 
 export interface ServerProcess {
@@ -28,7 +29,7 @@ export interface ServerOptions {
 }
 
 /**
- * Forks bench/api-server.ts with this process's own loader flags (tsx's), its log going to a
+ * Starts bench/api-server.ts (node with tsx's flags), its log going to a
  * temporary file: read only when something failed, so the bench pays nothing to consume it.
  */
 export function spawnApiServer(options: ServerOptions): Promise<ServerProcess> {
@@ -60,12 +61,17 @@ export interface SpawnOptions {
   env: Record<string, string>;
 }
 
-/** Forks a bench server (the API, or the seed's strategy) and waits until it listens. */
+/**
+ * Starts a bench server (the API, or the seed's strategy) as node with tsx's flags, with a channel for
+ * lib/ipc.ts's messages, and waits until it listens.
+ */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const logFile = join(tmpdir(), `boxoffice-bench-${options.name}-${process.pid}.log`);
   const logFd = openSync(logFile, "w");
-  const child = fork(fileURLToPath(new URL(options.entry, import.meta.url)), [], {
-    execArgv: [...process.execArgv, ...(options.nodeArgs?.split(/\s+/).filter(Boolean) ?? [])],
+  const entry = fileURLToPath(new URL(options.entry, import.meta.url));
+  const child = spawnTs(entry, {
+    cwd: process.cwd(),
+    nodeArgs: options.nodeArgs?.split(/\s+/).filter(Boolean) ?? [],
     env: { ...process.env, ...options.env },
     stdio: ["ignore", logFd, "inherit", "ipc"],
   });

@@ -1,15 +1,8 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import type {
-  Movie,
-  Screen,
-  ScreenLayout,
-  Session,
-  Showtime,
-  Theater,
-} from "../../packages/contracts/src/index.ts";
-import { ensureAdmin, hashPassword, systemClock, type TokenService } from "../../packages/core/src/index.ts";
-import { type Database, users as usersTable } from "../../packages/db/src/index.ts";
-import { expectStatus, type JsonClient } from "./http.ts";
+import type { Movie, Screen, ScreenLayout, Session, Showtime, Theater } from "@boxoffice/contracts";
+import { ensureAdmin, hashPassword, systemClock, type TokenService } from "@boxoffice/core";
+import { type Database, users as usersTable } from "@boxoffice/db";
+import { expectStatus, type LoadClient } from "@boxoffice/testkit";
 
 export const ROWS = 20;
 export const SEATS_PER_ROW = 25;
@@ -73,7 +66,7 @@ async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Pro
 }
 
 /** An admin made in the database (there is no API to become one), then signed in over HTTP. */
-export async function adminToken(client: JsonClient, db: Database): Promise<string> {
+export async function adminToken(client: LoadClient, db: Database): Promise<string> {
   const email = `bench-admin-${randomBytes(4).toString("hex")}@example.com`;
   const password = randomBytes(12).toString("hex");
   await ensureAdmin({ db, clock: systemClock }, { email, password });
@@ -81,7 +74,7 @@ export async function adminToken(client: JsonClient, db: Database): Promise<stri
     .accessToken;
 }
 
-async function createCatalog(client: JsonClient, token: string, layout: ScreenLayout) {
+async function createCatalog(client: LoadClient, token: string, layout: ScreenLayout) {
   const theater = expectStatus<Theater>(
     await client.post(
       "/api/admin/theaters",
@@ -124,7 +117,7 @@ async function createCatalog(client: JsonClient, token: string, layout: ScreenLa
 
 /** `count` showtimes on sale, spread over screens of `layout`, starting tomorrow. */
 export async function scheduleShowtimes(
-  client: JsonClient,
+  client: LoadClient,
   token: string,
   count: number,
   layout = bigLayout(),
@@ -157,7 +150,7 @@ export async function scheduleShowtimes(
 }
 
 /** Registration hashes with scrypt (tens of ms each), so users are made a few at a time. */
-async function registerUsers(client: JsonClient, count: number): Promise<BenchUser[]> {
+async function registerUsers(client: LoadClient, count: number): Promise<BenchUser[]> {
   const tag = randomBytes(4).toString("hex");
   return inBatches(
     Array.from({ length: count }, (_, i) => i),
@@ -224,7 +217,7 @@ export async function crowdOfUsers(db: Database, tokens: TokenService, count: nu
  * showtimes of its own, so the API and raw-SQL sides both start from empty seat maps.
  */
 export async function setUp(
-  client: JsonClient,
+  client: LoadClient,
   db: Database,
   options: { users: number; showtimes: number },
 ): Promise<Fixture> {

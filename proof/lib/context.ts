@@ -1,6 +1,6 @@
+import type { LoadClient } from "@boxoffice/testkit";
 import type pg from "pg";
 import type { Cluster } from "./cluster.ts";
-import type { LoadClient } from "./http.ts";
 import type { PrivateServices } from "./services.ts";
 import type { Setup } from "./setup.ts";
 

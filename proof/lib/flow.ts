@@ -1,5 +1,5 @@
 import type { Availability, Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
-import type { Answer, LoadClient } from "./http.ts";
+import type { Answer, LoadClient } from "@boxoffice/testkit";
 import type { ProofUser } from "./setup.ts";
 import { sleep } from "./stats.ts";
 

@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { TSX_NODE_ARGS } from "@boxoffice/testkit";
+import { spawnTs } from "@boxoffice/testkit";
 
 export const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -68,7 +68,7 @@ export class ManagedProcess {
     }
     const entry = ENTRY[this.kind];
     const env = { ...this.env, ...(this.kind === "api" ? { PORT: String(this.port) } : {}) };
-    const child = spawn(process.execPath, [...TSX_NODE_ARGS, "src/main.ts"], {
+    const child = spawnTs("src/main.ts", {
       cwd: entry.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],

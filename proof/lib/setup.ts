@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { Movie, Screen, ScreenLayout, Showtime, Theater } from "@boxoffice/contracts";
 import { createTokenService, ensureAdmin, systemClock, type TokenService } from "@boxoffice/core";
 import type { DbHandle } from "@boxoffice/db";
+import type { LoadClient } from "@boxoffice/testkit";
 import type pg from "pg";
-import type { LoadClient } from "./http.ts";
 
 export interface ProofUser {
   id: string;

@@ -1,12 +1,6 @@
-/** Nearest-rank percentile of sorted values (NaN when there are none). */
-export function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) {
-    return Number.NaN;
-  }
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
-}
+import { sleep } from "@boxoffice/testkit";
 
+export { sleep };
 /** A small deterministic generator, so a run can be replayed from its seed. */
 export function rng(seed: number): () => number {
   let state = seed >>> 0;
@@ -24,21 +18,6 @@ export function shuffle<T>(items: T[], random: () => number): T[] {
   }
   return out;
 }
-
-export const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    if (signal?.aborted) {
-      resolve();
-      return;
-    }
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", done);
-      resolve();
-    }
-    signal?.addEventListener("abort", done, { once: true });
-  });
 
 /** Runs `work` over `items` with at most `width` in flight, results in order. */
 export async function pool<T, R>(items: T[], width: number, work: (item: T, i: number) => Promise<R>) {

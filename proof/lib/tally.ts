@@ -1,5 +1,5 @@
+import type { Answer } from "@boxoffice/testkit";
 import { errorCode } from "./flow.ts";
-import type { Answer } from "./http.ts";
 
 /**
  * Counts what happened to simulated users, and keeps a few samples of answers a scenario did not expect

@@ -1,7 +1,6 @@
-import { setMaxListeners } from "node:events";
+import { checkPaidOrders, runCrowd } from "@boxoffice/testkit";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, WebhookCourier } from "../lib/flow.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { pickSeats } from "../lib/seats.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
 import { plainLayout } from "../lib/setup.ts";
@@ -36,8 +35,6 @@ export const blockbuster: Scenario = {
     const paymentIds: string[] = [];
     const confirmed = new Map<string, string[]>();
     const stop = AbortSignal.any([ctx.signal, AbortSignal.timeout(settings.loadMs)]);
-    // Every lane waiting for its next arrival listens on it.
-    setMaxListeners(settings.inFlight * 2, stop);
     ctx.log(`${users.length} users on showtime ${showtime.id} (${showtime.seatIds.length} seats)`);
 
     let soldOutAt: number | undefined;
@@ -128,19 +125,12 @@ export const blockbuster: Scenario = {
     };
 
     const started = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: settings.inFlight }, async () => {
-        while (next < users.length && !stop.aborted) {
-          const i = next++;
-          const due = started + (i * settings.arrivalMs) / users.length;
-          await sleep(due - performance.now(), stop);
-          if (!stop.aborted) {
-            await visit(new Customer(ctx.http, users[i] as (typeof users)[number]));
-            tally.add("users served");
-          }
-        }
-      }),
+    await runCrowd(
+      { users: users.length, inFlight: settings.inFlight, arrivalMs: settings.arrivalMs, stop },
+      async (i) => {
+        await visit(new Customer(ctx.http, users[i] as (typeof users)[number]));
+        tally.add("users served");
+      },
     );
     const loadSeconds = (performance.now() - started) / 1000;
     const holdLatency = ctx.http.latency("hold");

@@ -1,7 +1,6 @@
-import { setMaxListeners } from "node:events";
+import { checkPaidOrders, runCrowd } from "@boxoffice/testkit";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, persist, WebhookCourier } from "../lib/flow.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { journey } from "../lib/journey.ts";
 import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
 import type { ManagedProcess } from "../lib/processes.ts";
@@ -81,35 +80,28 @@ export const crash: Scenario = {
     const paymentIds: string[] = [];
     const problems: string[] = [];
     const stop = AbortSignal.any([ctx.signal]);
-    setMaxListeners(settings.inFlight * 2, stop);
     const [api1, api2] = ctx.cluster.apis as [ManagedProcess, ManagedProcess];
     const figures: Record<string, number | string> = {};
 
     const started = Date.now();
-    let next = 0;
-    const load = Promise.all(
-      Array.from({ length: settings.inFlight }, async () => {
-        while (next < users.length && !stop.aborted) {
-          const i = next++;
-          await sleep(started + (i * settings.arrivalMs) / users.length - Date.now(), stop);
-          const customer = new Customer(ctx.http, users[i] as (typeof users)[number]);
-          await journey(
-            customer,
-            {
-              showtimeId: showtime.id,
-              random,
-              courier,
-              stop,
-              retryMs: 30_000,
-              abandonRate: 0.3,
-              idempotentHolds: true,
-              paymentIds,
-            },
-            tally,
-          );
-        }
-      }),
-    );
+    const crowd = { users: users.length, inFlight: settings.inFlight, arrivalMs: settings.arrivalMs, stop };
+    const load = runCrowd(crowd, async (i) => {
+      const customer = new Customer(ctx.http, users[i] as (typeof users)[number]);
+      await journey(
+        customer,
+        {
+          showtimeId: showtime.id,
+          random,
+          courier,
+          stop,
+          retryMs: 30_000,
+          abandonRate: 0.3,
+          idempotentHolds: true,
+          paymentIds,
+        },
+        tally,
+      );
+    });
 
     const at = async (ms: number) => sleep(started + ms - Date.now(), ctx.signal);
 

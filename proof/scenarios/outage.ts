@@ -1,15 +1,14 @@
-import { setMaxListeners } from "node:events";
+import type { Answer, RequestOptions } from "@boxoffice/testkit";
+import { checkPaidOrders, percentile, runCrowd } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, WebhookCourier } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
-import type { Answer, RequestOptions } from "../lib/http.ts";
-import { checkPaidOrders } from "../lib/invariants.ts";
 import { journey } from "../lib/journey.ts";
 import type { PrivateServices } from "../lib/services.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
 import { type ProofUser, plainLayout } from "../lib/setup.ts";
-import { percentile, rng, round, sleep, waitFor } from "../lib/stats.ts";
+import { rng, round, sleep, waitFor } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 
 const SETTINGS = {
@@ -78,7 +77,6 @@ export const outage: Scenario = {
     const problems: string[] = [];
     const endLoad = new AbortController();
     const stop = AbortSignal.any([ctx.signal, endLoad.signal]);
-    setMaxListeners(settings.inFlight * 2, stop);
 
     let redisDown: Window | undefined;
     let pgDown: Window | undefined;
@@ -133,29 +131,28 @@ export const outage: Scenario = {
     };
 
     const started = Date.now();
-    let next = 0;
-    const load = Promise.all(
-      Array.from({ length: settings.inFlight }, async () => {
-        while (next < users.length && !stop.aborted) {
-          const i = next++;
-          await sleep(started + (i * 1000) / settings.usersPerSecond - Date.now(), stop);
-          await journey(
-            new Customer(ctx.http, users[i] as (typeof users)[number], address(i)),
-            {
-              showtimeId: showtime.id,
-              random,
-              courier,
-              stop,
-              retryMs: 30_000,
-              abandonRate: 0.25,
-              idempotentHolds: true,
-              paymentIds,
-            },
-            tally,
-          );
-        }
-      }),
-    );
+    const crowd = {
+      users: users.length,
+      inFlight: settings.inFlight,
+      arrivalMs: (users.length * 1000) / settings.usersPerSecond,
+      stop,
+    };
+    const load = runCrowd(crowd, async (i) => {
+      await journey(
+        new Customer(ctx.http, users[i] as (typeof users)[number], address(i)),
+        {
+          showtimeId: showtime.id,
+          random,
+          courier,
+          stop,
+          retryMs: 30_000,
+          abandonRate: 0.25,
+          idempotentHolds: true,
+          paymentIds,
+        },
+        tally,
+      );
+    });
     await sleep(settings.calmMs, ctx.signal);
     const limitedBefore = await burst();
     ctx.log(`hold limit before the outage: ${limitedBefore} of ${HOLDS_PER_MIN + 5} refused 429`);

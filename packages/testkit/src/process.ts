@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, type StdioOptions, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -19,6 +19,18 @@ export const TSX_NODE_ARGS: readonly string[] = [
   pathToFileURL(fromRoot.resolve("tsx")).href,
 ];
 
+/**
+ * The one way tests, the proof and the benchmarks start a TypeScript entry point as a process of its own:
+ * `node` with TSX_NODE_ARGS (and `nodeArgs`, e.g. --cpu-prof), so its pid is the script itself.
+ */
+export function spawnTs(
+  entry: string,
+  options: { cwd: string; env: NodeJS.ProcessEnv; stdio: StdioOptions; args?: string[]; nodeArgs?: string[] },
+): ChildProcess {
+  const argv = [...TSX_NODE_ARGS, ...(options.nodeArgs ?? []), entry, ...(options.args ?? [])];
+  return spawn(process.execPath, argv, { cwd: options.cwd, env: options.env, stdio: options.stdio });
+}
+
 export interface Spawned {
   child: ChildProcess;
   /** stdout and stderr together, in the order they arrived. */
@@ -38,7 +50,8 @@ export function spawnScript(
   env: Record<string, string | undefined>,
   options: { cwd?: string } = {},
 ): Spawned {
-  const child = spawn(process.execPath, [...TSX_NODE_ARGS, join(repoRoot, script), ...args], {
+  const child = spawnTs(join(repoRoot, script), {
+    args,
     cwd: options.cwd ?? repoRoot,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

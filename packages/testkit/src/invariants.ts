@@ -1,10 +1,21 @@
-import type pg from "pg";
+/** What the checks need of a node-postgres pool (or client): they only read. */
+export interface Sql {
+  query<R extends Record<string, unknown>>(text: string, values?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+export interface Invariant {
+  name: string;
+  /** Returns one row per thing that breaks the promise, its `what` naming it. */
+  sql: string;
+}
 
 /**
- * The promises, checked on the database itself after a scenario, whatever it did: each query returns the
- * rows that break one, and a few of them are named in the report.
+ * The promises, checked on the database itself after a proof scenario or a benchmark, whatever it did:
+ * each query returns the rows that break one, and a few of them are named in the report. SEATS hold at
+ * any quiet moment; SETTLED once payments, refunds and messages have been worked off (the proof waits for
+ * its workers); RACE right after a race whose holds have not lapsed (the benchmarks).
  */
-const INVARIANTS: Array<{ name: string; sql: string }> = [
+export const SEATS: Invariant[] = [
   {
     // Counting claims per (showtime_id, seat_id) could never find two: that pair is the table's key. What
     // keeps a seat from being claimed twice is the key itself, so the check is that it is still there and
@@ -36,15 +47,6 @@ const INVARIANTS: Array<{ name: string; sql: string }> = [
           GROUP BY b.showtime_id, s.seat HAVING count(*) > 1`,
   },
   {
-    name: "a confirmed booking without exactly one succeeded, unrefunded payment of its order",
-    sql: `SELECT b.id::text AS what FROM bookings b
-          WHERE b.status = 'confirmed' AND (
-            NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = b.payment_id AND p.order_id = b.order_id
-                        AND p.status = 'succeeded')
-            OR (SELECT count(*) FROM payments p WHERE p.order_id = b.order_id AND p.status = 'succeeded'
-                AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)) <> 1)`,
-  },
-  {
     name: "a confirmed booking whose seat claims are not exactly its seats",
     sql: `SELECT b.id::text AS what FROM bookings b
           WHERE b.status = 'confirmed'
@@ -56,18 +58,6 @@ const INVARIANTS: Array<{ name: string; sql: string }> = [
     name: "a booking that is not confirmed still claims seats",
     sql: `SELECT b.id::text AS what FROM bookings b
           WHERE b.status <> 'confirmed' AND EXISTS (SELECT 1 FROM seat_claims c WHERE c.booking_id = b.id)`,
-  },
-  {
-    name: "a succeeded payment with neither a booking nor a refund",
-    sql: `SELECT p.provider_payment_id AS what FROM payments p
-          WHERE p.status IN ('succeeded', 'refunded')
-            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.payment_id = p.id)
-            AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)`,
-  },
-  {
-    name: "a refund that was not paid back (pending, or failed for good)",
-    sql: `SELECT r.id::text || ' ' || r.status || ' ' || coalesce(r.last_error, '') AS what FROM refunds r
-          WHERE r.status NOT IN ('processed')`,
   },
   {
     name: "a live claim without a live hold or a booking",
@@ -83,6 +73,30 @@ const INVARIANTS: Array<{ name: string; sql: string }> = [
           WHERE h.status = 'active' AND h.expires_at > now() + interval '2 seconds'
             AND (SELECT count(*) FROM seat_claims c WHERE c.hold_id = h.id AND c.expires_at > now())
                 <> cardinality(h.seat_ids)`,
+  },
+];
+
+export const SETTLED: Invariant[] = [
+  {
+    name: "a confirmed booking without exactly one succeeded, unrefunded payment of its order",
+    sql: `SELECT b.id::text AS what FROM bookings b
+          WHERE b.status = 'confirmed' AND (
+            NOT EXISTS (SELECT 1 FROM payments p WHERE p.id = b.payment_id AND p.order_id = b.order_id
+                        AND p.status = 'succeeded')
+            OR (SELECT count(*) FROM payments p WHERE p.order_id = b.order_id AND p.status = 'succeeded'
+                AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)) <> 1)`,
+  },
+  {
+    name: "a succeeded payment with neither a booking nor a refund",
+    sql: `SELECT p.provider_payment_id AS what FROM payments p
+          WHERE p.status IN ('succeeded', 'refunded')
+            AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.payment_id = p.id)
+            AND NOT EXISTS (SELECT 1 FROM refunds r WHERE r.payment_id = p.id)`,
+  },
+  {
+    name: "a refund that was not paid back (pending, or failed for good)",
+    sql: `SELECT r.id::text || ' ' || r.status || ' ' || coalesce(r.last_error, '') AS what FROM refunds r
+          WHERE r.status NOT IN ('processed')`,
   },
   {
     name: "a paid order without its booking, or a booking whose order is not paid",
@@ -121,6 +135,27 @@ const INVARIANTS: Array<{ name: string; sql: string }> = [
   },
 ];
 
+export const RACE: Invariant[] = [
+  {
+    name: "a claim of neither an active hold nor a confirmed booking",
+    sql: `SELECT c.showtime_id || ' ' || c.seat_id AS what FROM seat_claims c
+          LEFT JOIN holds h ON h.id = c.hold_id LEFT JOIN bookings b ON b.id = c.booking_id
+          WHERE h.status IS DISTINCT FROM 'active' AND b.status IS DISTINCT FROM 'confirmed'`,
+  },
+  {
+    name: "an active hold whose claims are not exactly its seats",
+    sql: `SELECT h.id::text AS what FROM holds h WHERE h.status = 'active'
+            AND (SELECT array_agg(x ORDER BY x) FROM unnest(h.seat_ids) x)
+                IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c
+                                  WHERE c.hold_id = h.id)`,
+  },
+  {
+    name: "a user with more than one active hold on a showtime",
+    sql: `SELECT showtime_id || ' ' || user_id AS what FROM holds WHERE status = 'active'
+          GROUP BY showtime_id, user_id HAVING count(*) > 1`,
+  },
+];
+
 export interface DatabaseFigures {
   holds: number;
   bookings: number;
@@ -128,10 +163,10 @@ export interface DatabaseFigures {
   "seats sold twice": number;
 }
 
-/** Every invariant broken in the database, each with up to three of the rows that break it. */
-export async function checkInvariants(db: pg.Pool): Promise<string[]> {
+/** Every invariant of `invariants` broken in the database, each with up to three of the rows that break it. */
+export async function checkInvariants(db: Sql, invariants: Invariant[]): Promise<string[]> {
   const problems: string[] = [];
-  for (const invariant of INVARIANTS) {
+  for (const invariant of invariants) {
     const { rows } = await db.query<{ what: string }>(`${invariant.sql} LIMIT 1000`);
     if (rows.length > 0) {
       const sample = rows
@@ -145,7 +180,7 @@ export async function checkInvariants(db: pg.Pool): Promise<string[]> {
 }
 
 /** The counts every scenario's report shows, read from its database. */
-export async function databaseFigures(db: pg.Pool): Promise<DatabaseFigures> {
+export async function databaseFigures(db: Sql): Promise<DatabaseFigures> {
   const { rows } = await db.query<{ holds: number; bookings: number; refunds: number; twice: number }>(
     `SELECT (SELECT count(*)::int FROM holds) AS holds,
             (SELECT count(*)::int FROM bookings) AS bookings,
@@ -168,7 +203,7 @@ export async function databaseFigures(db: pg.Pool): Promise<DatabaseFigures> {
  * promise "never lose a paid booking", checked from the provider's side.
  */
 export async function checkPaidOrders(
-  db: pg.Pool,
+  db: Sql,
   providerPaymentIds: string[],
 ): Promise<{ booked: number; refunded: number; problems: string[] }> {
   if (providerPaymentIds.length === 0) {

@@ -1,5 +1,4 @@
 import http from "node:http";
-import { percentile } from "./stats.ts";
 
 export interface Answer<T = unknown> {
   /** The HTTP status, or 0 when no answer came (connection refused or reset, timeout). */
@@ -27,8 +26,18 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** Nearest-rank percentile of sorted values (NaN when there are none). */
+export function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) {
+    return Number.NaN;
+  }
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
+}
+
 /**
- * A lean keep-alive JSON client on node:http for the load generator, which shares two cores with the
+ * The one HTTP client of the proof and the benchmarks: a lean keep-alive JSON client on node:http for the
+ * load generator, which shares two cores with the
  * processes it attacks. Spreads requests over the API URLs like a round-robin load balancer, and counts
  * every status, every request that got no answer, and each op's latencies as the client saw them.
  */
@@ -120,6 +129,23 @@ export class LoadClient {
     return answer;
   }
 
+  /** A POST with a JSON body, as `op` its path: what setting up data through the API takes. */
+  post<T = Record<string, unknown>>(
+    path: string,
+    body?: unknown,
+    token?: string,
+    api?: number,
+  ): Promise<Answer<T>> {
+    return this.request<T>({
+      op: path,
+      method: "POST",
+      path,
+      body,
+      ...(token ? { token } : {}),
+      ...(api === undefined ? {} : { api }),
+    });
+  }
+
   /** Calls `observer` with every answer (and when its request was sent, Date.now() ms) until unsubscribed. */
   observe(observer: (answer: Answer<unknown>, options: RequestOptions, sentAt: number) => void): () => void {
     this.observers.add(observer);
@@ -154,8 +180,13 @@ export class LoadClient {
   private agent(origin: string): http.Agent {
     let agent = this.agents.get(origin);
     if (!agent) {
+      // Idle sockets are dropped after 4 s, before the server's keep-alive timeout (Node's default, 5 s)
+      // closes them: Node 20's agent ignores the server's Keep-Alive hint, and a socket the server closes
+      // just as a request is sent on it fails that request ("socket hang up"), which the bench saw when a
+      // side sat idle while the other side's round ran. Requests set their own timeout.
       agent = new http.Agent({
         keepAlive: true,
+        timeout: 4000,
         maxSockets: this.maxSocketsPerApi,
         maxFreeSockets: this.maxSocketsPerApi,
       });
@@ -169,4 +200,14 @@ export class LoadClient {
     this.noAnswer.set(code, (this.noAnswer.get(code) ?? 0) + 1);
     return { status: 0, body: undefined as T, ms: performance.now() - started, api, error: code };
   }
+}
+
+/** The body of an answer as T when it has `status`, or an error naming what was being done and what came back. */
+export function expectStatus<T>(res: Answer<unknown>, status: number, what: string): T {
+  if (res.status !== status) {
+    throw new Error(
+      `${what}: expected ${status}, got ${res.status || res.error} ${JSON.stringify(res.body)}`,
+    );
+  }
+  return res.body as T;
 }

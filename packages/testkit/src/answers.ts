@@ -1,4 +1,7 @@
-import type { Pool } from "./pg.ts";
+import type { Sql } from "./invariants.ts";
+
+// What clients were told during a race, held against the database afterwards (the database's own
+// promises are invariants.ts's).
 
 /** What a client was told: a 201 with this hold, in the order that user's requests were answered. */
 export interface HeldRecord {
@@ -21,7 +24,7 @@ export interface BookedRecord {
   seatIds: string[];
 }
 
-interface BookingRow {
+interface BookingRow extends Record<string, unknown> {
   id: string;
   user_id: string;
   hold_id: string;
@@ -30,7 +33,7 @@ interface BookingRow {
 }
 
 /** What a showtime sold: bookings, seats in them (a seat sold twice counts twice), seats sold twice. */
-export interface Sales {
+export interface Sales extends Record<string, unknown> {
   bookings: number;
   tickets: number;
   soldTwice: number;
@@ -41,7 +44,7 @@ export interface Sales {
  * strategy's booked holds (the bench's own table). One query for both, so both are counted alike.
  */
 export async function salesOf(
-  pool: Pool,
+  pool: Sql,
   store: { table: "bookings" | "naive_holds"; status: string },
   showtimeId: string,
 ): Promise<Sales> {
@@ -56,7 +59,7 @@ export async function salesOf(
   return rows[0] ?? { bookings: 0, tickets: 0, soldTwice: 0 };
 }
 
-interface HoldRow {
+interface HoldRow extends Record<string, unknown> {
   id: string;
   user_id: string;
   status: string;
@@ -65,63 +68,6 @@ interface HoldRow {
 }
 
 const sameSeats = (a: string[], b: string[]) => [...a].sort().join(",") === [...b].sort().join(",");
-
-/** Database-side checks of one showtime's seats; each returns the problems it found. */
-async function databaseProblems(pool: Pool, showtimeId: string): Promise<string[]> {
-  const problems: string[] = [];
-  const [counts] = (
-    await pool.query<{ n: number; d: number }>(
-      "SELECT count(*)::int AS n, count(DISTINCT seat_id)::int AS d FROM seat_claims WHERE showtime_id = $1",
-      [showtimeId],
-    )
-  ).rows;
-  if (!counts || counts.n !== counts.d) {
-    problems.push(`seat claimed twice: ${counts?.n} claim rows for ${counts?.d} distinct seats`);
-  }
-  const stray = await pool.query<{ seat_id: string }>(
-    `SELECT c.seat_id FROM seat_claims c
-       LEFT JOIN holds h ON h.id = c.hold_id LEFT JOIN bookings b ON b.id = c.booking_id
-     WHERE c.showtime_id = $1 AND h.status IS DISTINCT FROM 'active' AND b.status IS DISTINCT FROM 'confirmed'`,
-    [showtimeId],
-  );
-  if (stray.rows.length > 0) {
-    problems.push(
-      `${stray.rows.length} claims belong to no active hold or confirmed booking (e.g. ${stray.rows[0]?.seat_id})`,
-    );
-  }
-  const mismatched = await pool.query<{ id: string }>(
-    `SELECT h.id FROM holds h WHERE h.showtime_id = $1 AND h.status = 'active'
-     AND (SELECT array_agg(x ORDER BY x) FROM unnest(h.seat_ids) x)
-       IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c WHERE c.hold_id = h.id)`,
-    [showtimeId],
-  );
-  if (mismatched.rows.length > 0) {
-    problems.push(`${mismatched.rows.length} active holds whose claims differ from their seats`);
-  }
-  const unclaimed = await pool.query<{ id: string }>(
-    `SELECT b.id FROM bookings b WHERE b.showtime_id = $1 AND b.status = 'confirmed'
-     AND (SELECT array_agg(x ORDER BY x) FROM unnest(b.seat_ids) x)
-       IS DISTINCT FROM (SELECT array_agg(c.seat_id ORDER BY c.seat_id) FROM seat_claims c WHERE c.booking_id = b.id)`,
-    [showtimeId],
-  );
-  if (unclaimed.rows.length > 0) {
-    problems.push(`${unclaimed.rows.length} confirmed bookings whose claims differ from their seats`);
-  }
-  // Not through seat_claims, whose key forbids it anyway: the bookings themselves, as a customer sees them.
-  const sales = await salesOf(pool, { table: "bookings", status: "confirmed" }, showtimeId);
-  if (sales.soldTwice > 0) {
-    problems.push(`${sales.soldTwice} seats are in two or more confirmed bookings`);
-  }
-  const doubled = await pool.query(
-    `SELECT user_id FROM holds WHERE showtime_id = $1 AND status = 'active'
-     GROUP BY user_id HAVING count(*) > 1`,
-    [showtimeId],
-  );
-  if (doubled.rows.length > 0) {
-    problems.push(`${doubled.rows.length} users with more than one active hold`);
-  }
-  return problems;
-}
 
 /**
  * Each 201 is in the database with its seats; a hold that was bought is converted, otherwise a user's last
@@ -200,33 +146,30 @@ function takenProblems(taken: TakenRecord[]): string[] {
   return bad > 0 ? [`${bad} answers of 409 named no seat or a seat that was not asked for`] : [];
 }
 
+/** What the clients were told in one race over one showtime. */
+export interface RaceRecords {
+  held: HeldRecord[];
+  taken: TakenRecord[];
+  /** Every purchase answered as booked (none, for a race of holds alone). */
+  booked: BookedRecord[];
+}
+
 /**
- * Every problem found with one showtime after a race over it; empty means the invariant held. `booked`
- * is every purchase answered as booked (none, for a race of holds alone).
+ * Every answer of a race over one showtime that the database contradicts; empty means each 201, 409 and
+ * booking a client was told of is there as told, and nothing else is.
  */
-export async function checkInvariant(
-  pool: Pool,
-  showtimeId: string,
-  held: HeldRecord[],
-  taken: TakenRecord[],
-  booked: BookedRecord[] = [],
-): Promise<string[]> {
-  const rows = (
-    await pool.query<HoldRow>(
-      "SELECT id, user_id, status, seat_ids, expires_at FROM holds WHERE showtime_id = $1",
-      [showtimeId],
-    )
-  ).rows;
-  const bookingRows = (
-    await pool.query<BookingRow>(
-      "SELECT id, user_id, hold_id, status, seat_ids FROM bookings WHERE showtime_id = $1",
-      [showtimeId],
-    )
-  ).rows;
+export async function checkAnswers(pool: Sql, showtimeId: string, records: RaceRecords): Promise<string[]> {
+  const holds = await pool.query<HoldRow>(
+    "SELECT id, user_id, status, seat_ids, expires_at FROM holds WHERE showtime_id = $1",
+    [showtimeId],
+  );
+  const bookings = await pool.query<BookingRow>(
+    "SELECT id, user_id, hold_id, status, seat_ids FROM bookings WHERE showtime_id = $1",
+    [showtimeId],
+  );
   return [
-    ...(await databaseProblems(pool, showtimeId)),
-    ...answerProblems(rows, held, booked, new Date()),
-    ...bookingProblems(bookingRows, booked),
-    ...takenProblems(taken),
+    ...answerProblems(holds.rows, records.held, records.booked, new Date()),
+    ...bookingProblems(bookings.rows, records.booked),
+    ...takenProblems(records.taken),
   ];
 }
