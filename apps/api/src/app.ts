@@ -13,6 +13,7 @@ import { corsHeaders } from "./http/cors.ts";
 import { docsRoutes } from "./http/docs.ts";
 import { errorStatus, logServerError, toErrorObject } from "./http/error-body.ts";
 import { healthRoutes } from "./http/health.ts";
+import { homeRoutes } from "./http/home.ts";
 import { buildOpenApiDocument } from "./http/openapi.ts";
 import { paymentRoutes } from "./http/payment-routes.ts";
 import { createRestHandler } from "./http/rest-adapter.ts";
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route("/", healthRoutes(deps));
   app.get("/api/openapi.json", (c) => c.json(openApiDocument));
+  app.route("/", homeRoutes());
   app.route("/docs", docsRoutes("/api/openapi.json"));
 
   app.use("/trpc/*", async (c, next) => {

@@ -134,3 +134,20 @@ describe("the docs page", () => {
     }
   });
 });
+
+describe("the root page", () => {
+  it("is a small page linking the docs, the document and the health checks, and /docs/ leads to the docs", async () => {
+    const home = await fetch(`${server.url}/`);
+    expect(home.status).toBe(200);
+    expect(home.headers.get("content-type")).toContain("text/html");
+    const links = [...(await home.text()).matchAll(/href="([^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(links).toEqual(["/docs", "/api/openapi.json", "/healthz", "/readyz"]);
+    for (const link of links) {
+      expect((await fetch(`${server.url}${link}`)).status).toBe(200);
+    }
+    const slash = await fetch(`${server.url}/docs/`, { redirect: "manual" });
+    expect(slash.status).toBe(301);
+    expect(slash.headers.get("location")).toBe("/docs");
+    expect((await fetch(`${server.url}/docs/`)).status).toBe(200);
+  });
+});
