@@ -127,6 +127,14 @@ export async function startWorker(deps: WorkerDeps) {
   worker.on("failed", (job, err) =>
     deps.logger.warn({ job: job?.name, id: job?.id, err: err.message }, "job failed"),
   );
+  // Without a listener BullMQ prints each connection error as a bare stack trace on stderr (a Redis restart
+  // makes several); they belong in the JSON log, beside the reconnection that follows them.
+  const logConnectionError = (part: string) => (err: Error) =>
+    deps.logger.warn({ err: err.message, part }, "redis connection error");
+  worker.on("error", logConnectionError("holds worker"));
+  refunder.on("error", logConnectionError("refund worker"));
+  queue.on("error", logConnectionError("holds queue"));
+  payments.on("error", logConnectionError("payments queue"));
   await worker.waitUntilReady();
   await refunder.waitUntilReady();
   return {
