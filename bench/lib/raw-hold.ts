@@ -27,7 +27,7 @@ interface ShowtimeRow {
   base_price: number;
 }
 
-// The statements packages/core/src/seating/hold-seats.ts (holdSeats -> claimSeats) sends, taken from the
+// The statements packages/core/src/seating/create-hold.ts (createHold -> claimSeats) sends, taken from the
 // same HOLD_STATEMENTS and sent one for one in the same order (five statements for a replacing hold, four
 // otherwise, inside begin/commit), with the same parameters. Only the PostgreSQL work is mirrored: no
 // HTTP, JWT, Zod, tRPC, seat-bus publishing or DTO mapping, which is what the ratio measures.

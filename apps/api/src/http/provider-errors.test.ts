@@ -3,7 +3,7 @@ import type { ErrorBody, PaymentOrder } from "@boxoffice/contracts";
 import { type FakeRazorpay, type FakeStripe, startFakeRazorpay, startFakeStripe } from "@boxoffice/testkit";
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { holdSeats, showtimeOnSale } from "../test/booking-fixtures.ts";
+import { createHold, showtimeOnSale } from "../test/booking-fixtures.ts";
 import {
   captureLogs,
   registerAdmin,
@@ -58,7 +58,7 @@ const providerText = (who: string) => `${who} internal: shard ${randomBytes(6).t
 
 async function heldSeat(token: string, seat: string) {
   const showtimeId = await showtimeOnSale(server, admin);
-  return holdSeats(server, token, showtimeId, [seat]);
+  return createHold(server, token, showtimeId, [seat]);
 }
 
 /** Every log line about the request, as the operator reads them. */

@@ -5,7 +5,7 @@ import type { AccessClaims } from "../auth/tokens.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
 import type { PaymentsDeps } from "../payments/deps.ts";
 import { processRefunds } from "../payments/refunds.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion } from "../seating/seat-version.ts";
 import { AppError } from "../shared/errors.ts";
 import { bookingById, findBookingView } from "./get-booking.ts";
 import { writeBookingRefund } from "./refund-booking.ts";

@@ -3,7 +3,7 @@ import { type Database, PG_UNIQUE_VIOLATION, pgErrorOf, screens, showtimes } fro
 import { asc, count, eq } from "drizzle-orm";
 import type { SeatBus } from "../seating/bus.ts";
 import { countLiveClaims } from "../seating/live-claims.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion } from "../seating/seat-version.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError } from "../shared/errors.ts";
 import { countSeats } from "../venue/seat-map.ts";

@@ -16,7 +16,7 @@ import {
 } from "@boxoffice/db";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { enqueueNotifications } from "../notifications/outbox.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion } from "../seating/seat-version.ts";
 import { intArray, textArray } from "../shared/sql-arrays.ts";
 import { signTicket } from "../tickets/index.ts";
 import { newBookingReference } from "./booking-reference.ts";

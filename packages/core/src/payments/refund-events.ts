@@ -11,7 +11,7 @@ import {
   webhookEvents,
 } from "@boxoffice/db";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion } from "../seating/seat-version.ts";
 import type { PaymentsDeps } from "./deps.ts";
 import type { PaymentProviderName, ProviderRefundEvent, RefundNotice } from "./provider.ts";
 import { markRefundProcessed } from "./refunds.ts";

@@ -2,7 +2,7 @@ import type { HoldStatus, Statement } from "@boxoffice/db";
 import type { LatestHold } from "./hold-run.ts";
 
 /**
- * The statements of a hold (holdSeats), in SQL: a hold is the API's hottest transaction, and these skip
+ * The statements of a hold (createHold), in SQL: a hold is the API's hottest transaction, and these skip
  * drizzle's query building. bench/lib/raw-hold.ts sends these same statements, in the same order, as the
  * raw-SQL baseline of the hold benchmark. Tables are unqualified, found on the search path as drizzle's
  * are. Literals where a value never changes, so a partial index's predicate can be matched by any plan.

@@ -1,7 +1,7 @@
 import { holds, idempotencyKeys, seatClaims, showtimes } from "@boxoffice/db";
 import { and, eq, isNotNull, lt, lte, sql } from "drizzle-orm";
 import type { SeatingDeps } from "./deps.ts";
-import { bumpSeatVersion } from "./manage-hold.ts";
+import { bumpSeatVersion } from "./seat-version.ts";
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 

@@ -25,7 +25,7 @@ import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from
  * and the caller learns exactly which. Sale state, layout and best-available choice are all read under
  * that lock, so nothing checked can change before the claims commit.
  */
-export async function holdSeats(deps: SeatingDeps, userId: string, input: HoldInput): Promise<Hold> {
+export async function createHold(deps: SeatingDeps, userId: string, input: HoldInput): Promise<Hold> {
   const requested = input.seatIds ?? [];
   if (requested.length > deps.settings.holdMaxSeats) {
     throw tooMany("seatIds", deps.settings.holdMaxSeats);
