@@ -9,15 +9,11 @@ import {
   payments,
   type RefundReason,
   refunds,
-  seatClaims,
-  showtimes,
   type Transaction,
-  theaters,
 } from "@boxoffice/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { enqueueNotifications } from "../notifications/outbox.ts";
-import { bumpSeatVersion } from "../seating/seat-version.ts";
-import { intArray, textArray } from "../shared/sql-arrays.ts";
+import { bumpSeatVersion, claimForBooking, lockShowtime, seatsLostBy } from "../seating/claims.ts";
 import { signTicket } from "../tickets/index.ts";
 import { newBookingReference } from "./booking-reference.ts";
 import type { PaymentsDeps } from "./deps.ts";
@@ -115,18 +111,7 @@ async function decide(
 ): Promise<Decided> {
   const now = deps.clock.now();
   // Showtime first, then the order: the lock order of every seat-changing transaction.
-  const [showtime] = await tx
-    .select({
-      id: showtimes.id,
-      status: showtimes.status,
-      endAt: showtimes.endAt,
-      salesCloseAt: showtimes.salesCloseAt,
-      policy: theaters.cancellationPolicy,
-    })
-    .from(showtimes)
-    .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
-    .where(eq(showtimes.id, unlocked.showtimeId))
-    .for("no key update", { of: showtimes });
+  const showtime = await lockShowtime(tx, unlocked.showtimeId, "confirmPayment");
   const [order] = await tx
     .select()
     .from(paymentOrders)
@@ -200,13 +185,7 @@ async function decide(
   }
   // Late payments are common (Checkout cannot stop a payment once the hold lapses): the seats are still
   // ours if this hold has them, or nobody does, or only a hold that has lapsed.
-  const claims = await tx
-    .select()
-    .from(seatClaims)
-    .where(and(eq(seatClaims.showtimeId, showtime.id), inArray(seatClaims.seatId, hold.seatIds)));
-  const lost = claims.filter(
-    (c) => c.holdId !== hold.id && (c.bookingId !== null || (c.expiresAt !== null && c.expiresAt > now)),
-  );
+  const lost = await seatsLostBy(tx, showtime.id, hold.seatIds, hold.id, now);
   if (lost.length > 0) {
     return refund("late_payment");
   }
@@ -223,7 +202,7 @@ async function decide(
     prices: hold.prices,
     amount: order.amount,
     currency: order.currency,
-    cancellationPolicy: showtime.policy,
+    cancellationPolicy: showtime.cancellationPolicy,
     qrPayload: (ref) =>
       signTicket(
         { bookingId, reference: ref, showtimeId: showtime.id, seatIds: hold.seatIds },
@@ -231,19 +210,12 @@ async function decide(
       ),
     createdAt: now,
   });
-  const taken = await tx.execute(sql`
-    INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, booking_id, user_id, expires_at, price, created_at)
-    SELECT ${showtime.id}::uuid, s.seat_id, NULL, ${bookingId}::uuid, ${order.userId}::uuid, NULL, s.price,
-           ${now.toISOString()}::timestamptz
-    FROM unnest(${textArray(hold.seatIds)}, ${intArray(hold.seatIds.map((id) => hold.prices[id] ?? 0))})
-      AS s(seat_id, price)
-    ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
-      hold_id = NULL, booking_id = EXCLUDED.booking_id, user_id = EXCLUDED.user_id, expires_at = NULL,
-      price = EXCLUDED.price, created_at = EXCLUDED.created_at
-    WHERE seat_claims.hold_id IS NOT NULL
-      AND (seat_claims.hold_id = ${hold.id}::uuid OR seat_claims.expires_at <= ${now.toISOString()}::timestamptz)
-    RETURNING seat_id`);
-  if (rowsOf(taken).length !== hold.seatIds.length) {
+  const taken = await claimForBooking(
+    tx,
+    { showtimeId: showtime.id, userId: order.userId, seatIds: hold.seatIds, prices: hold.prices, now },
+    { bookingId, holdId: hold.id },
+  );
+  if (taken.length !== hold.seatIds.length) {
     // Checked above under the showtime lock: only a bug gets here, and the transaction rolls back.
     throw new Error(`booking ${bookingId} could not take all its seats`);
   }
@@ -356,8 +328,4 @@ async function insertBooking(tx: Transaction, booking: NewBooking): Promise<stri
     }
   }
   throw new Error("no free booking reference after 10 draws");
-}
-
-function rowsOf(result: unknown): Array<{ seat_id: string }> {
-  return (result as { rows: Array<{ seat_id: string }> }).rows;
 }

@@ -1,11 +1,12 @@
 import type { Hold } from "@boxoffice/contracts";
-import { holds, seatClaims } from "@boxoffice/db";
-import { and, eq, gt } from "drizzle-orm";
+import { holds } from "@boxoffice/db";
+import { eq } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
+import { extendHoldClaims } from "./claims.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
 import { lockedHold, showtimeOfOwnHold } from "./own-hold.ts";
-import { assertOnSale, loadShowtimeForSale } from "./seat-plan.ts";
+import { assertOnSale, lockShowtimeForSale } from "./seat-plan.ts";
 
 /**
  * Extends a live hold to now + HOLD_TTL_SECONDS, never past its maximum life. A hold that lapsed, or any
@@ -14,7 +15,7 @@ import { assertOnSale, loadShowtimeForSale } from "./seat-plan.ts";
 export async function refreshHold(deps: SeatingDeps, userId: string, holdId: string): Promise<Hold> {
   const showtimeId = await showtimeOfOwnHold(deps.db, userId, holdId);
   const hold = await deps.db.transaction(async (tx) => {
-    const showtime = await loadShowtimeForSale(tx, showtimeId, { lock: true });
+    const showtime = await lockShowtimeForSale(tx, showtimeId, "refreshHold");
     const current = await lockedHold(tx, holdId);
     const now = deps.clock.now();
     if (current.status !== "active" || current.expiresAt <= now) {
@@ -39,11 +40,7 @@ export async function refreshHold(deps: SeatingDeps, userId: string, holdId: str
       current.maxExpiresAt.getTime(),
     );
     const expiresAt = new Date(Math.max(target, current.expiresAt.getTime()));
-    const extended = await tx
-      .update(seatClaims)
-      .set({ expiresAt })
-      .where(and(eq(seatClaims.holdId, holdId), gt(seatClaims.expiresAt, now)))
-      .returning({ seatId: seatClaims.seatId });
+    const extended = await extendHoldClaims(tx, holdId, expiresAt, now);
     if (extended.length !== current.seatIds.length) {
       throw new AppError("HOLD_EXPIRED", "Some of this hold's seats are no longer held: hold them again");
     }

@@ -1,9 +1,9 @@
-import { holds, seatClaims } from "@boxoffice/db";
+import { holds } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
+import { AppError } from "../shared/errors.ts";
+import { bumpSeatVersion, lockShowtime, releaseHoldClaims } from "./claims.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { lockedHold, showtimeOfOwnHold } from "./own-hold.ts";
-import { loadShowtimeForSale } from "./seat-plan.ts";
-import { bumpSeatVersion } from "./seat-version.ts";
 
 /** Frees the hold's seats at once. Releasing a hold that already ended changes nothing. */
 export async function releaseHold(
@@ -13,22 +13,21 @@ export async function releaseHold(
 ): Promise<{ released: boolean }> {
   const showtimeId = await showtimeOfOwnHold(deps.db, userId, holdId);
   const outcome = await deps.db.transaction(async (tx) => {
-    await loadShowtimeForSale(tx, showtimeId, { lock: true });
+    if (!(await lockShowtime(tx, showtimeId, "releaseHold"))) {
+      throw new AppError("NOT_FOUND", "No such showtime", { field: "showtimeId", id: showtimeId });
+    }
     const hold = await lockedHold(tx, holdId);
     if (hold.status !== "active") {
       return undefined;
     }
     const now = deps.clock.now();
     await tx.update(holds).set({ status: "released", closedAt: now }).where(eq(holds.id, holdId));
-    const freed = await tx
-      .delete(seatClaims)
-      .where(eq(seatClaims.holdId, holdId))
-      .returning({ seatId: seatClaims.seatId });
+    const freed = await releaseHoldClaims(tx, holdId);
     if (freed.length === 0) {
       return undefined;
     }
     const version = await bumpSeatVersion(tx, showtimeId);
-    return { version, seatIds: freed.map((r) => r.seatId) };
+    return { version, seatIds: freed };
   });
   if (outcome) {
     await deps.bus.publish({
