@@ -8,26 +8,13 @@ import {
   showtimes,
 } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHold } from "../seating/create-hold.ts";
-import {
-  claimsOf,
-  HOLD_TTL_SECONDS,
-  newUser,
-  type SaleWorld,
-  saleWorld,
-  showtimeOnSale,
-} from "../test/sale.ts";
+import { claimsOf, HOLD_TTL_SECONDS, newUser, showtimeOnSale, useSaleWorld } from "../test/sale.ts";
 import { confirmPayment } from "./confirm-payment.ts";
 import { createOrderForHold } from "./create-order.ts";
 
-let world: SaleWorld;
-beforeAll(async () => {
-  world = await saleWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useSaleWorld();
 
 let payments_ = 0;
 

@@ -1,9 +1,10 @@
+import type { HoldStatus } from "@boxoffice/db";
 import { describe, expect, it } from "vitest";
 import { decidePayment, type PaymentFacts } from "./payment-decision.ts";
 
 const now = new Date("2030-01-01T10:00:00Z");
 const later = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
-const hold = { status: "active" as const, expiresAt: later(5) };
+const hold: { status: HoldStatus; expiresAt: Date } = { status: "active", expiresAt: later(5) };
 
 /** A payment that books: the right amount, a live hold, a showtime on sale, its seats its own. */
 const facts = (overrides: Partial<PaymentFacts<typeof hold>> = {}): PaymentFacts<typeof hold> => ({

@@ -1,20 +1,14 @@
 import { payments, refunds } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createHold } from "../seating/create-hold.ts";
-import { newUser, type SaleWorld, saleWorld, showtimeOnSale } from "../test/sale.ts";
+import { newUser, type SaleWorld, showtimeOnSale, useSaleWorld } from "../test/sale.ts";
 import { confirmPayment } from "./confirm-payment.ts";
 import { createOrderForHold } from "./create-order.ts";
 import { paymentProviders } from "./provider.ts";
 import { MAX_REFUND_ATTEMPTS, processRefunds } from "./refunds.ts";
 
-let world: SaleWorld;
-beforeAll(async () => {
-  world = await saleWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useSaleWorld();
 
 type Deps = SaleWorld["deps"];
 

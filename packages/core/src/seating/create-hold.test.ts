@@ -1,26 +1,13 @@
 import { holds } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { AppError } from "../shared/errors.ts";
-import {
-  claimsOf,
-  HOLD_TTL_SECONDS,
-  newUser,
-  type SaleWorld,
-  saleWorld,
-  showtimeOnSale,
-} from "../test/sale.ts";
+import { claimsOf, HOLD_TTL_SECONDS, newUser, showtimeOnSale, useSaleWorld } from "../test/sale.ts";
 import { createHold } from "./create-hold.ts";
 import { refreshHold } from "./refresh-hold.ts";
 import { releaseHold } from "./release-hold.ts";
 
-let world: SaleWorld;
-beforeAll(async () => {
-  world = await saleWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useSaleWorld();
 
 const errorOf = (err: unknown) => (err instanceof AppError ? { code: err.code, details: err.details } : err);
 const statusOf = async (holdId: string) =>

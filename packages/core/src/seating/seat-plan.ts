@@ -28,19 +28,8 @@ function planFor(key: string, layout: ScreenLayout): SeatPlan {
   return plan;
 }
 
-export interface ShowtimeForSale {
-  id: string;
-  status: string;
-  startAt: Date;
-  endAt: Date;
-  salesCloseAt: Date;
-  currency: string;
-  basePrice: number;
-  seatTypePrices: Record<string, number>;
-  noOrphanSeats: boolean;
-  seatVersion: number;
-  plan: SeatPlan;
-}
+/** A showtime as a sale reads it, with its seat plan instead of the screen it comes from. */
+export type ShowtimeForSale = Omit<LockedShowtime, "screenId" | "screenUpdatedAt"> & { plan: SeatPlan };
 
 const SALE_COLUMNS = {
   id: showtimes.id,

@@ -1,25 +1,12 @@
 import type { SeatUpdateEvent } from "@boxoffice/contracts";
 import { holds, showtimes } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  claimsOf,
-  HOLD_TTL_SECONDS,
-  newUser,
-  type SaleWorld,
-  saleWorld,
-  showtimeOnSale,
-} from "../test/sale.ts";
+import { describe, expect, it } from "vitest";
+import { claimsOf, HOLD_TTL_SECONDS, newUser, showtimeOnSale, useSaleWorld } from "../test/sale.ts";
 import { createHold } from "./create-hold.ts";
 import { sweepExpiredHolds } from "./sweep-expired.ts";
 
-let world: SaleWorld;
-beforeAll(async () => {
-  world = await saleWorld();
-});
-afterAll(async () => {
-  await world?.close();
-});
+const world = useSaleWorld();
 
 describe("sweeping lapsed holds, called directly on a real database with a fixed clock", () => {
   it("frees a lapsed hold's seats, marks it expired and announces them with a new version; a live hold stays", async () => {

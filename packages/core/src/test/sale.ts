@@ -2,6 +2,7 @@ import * as c from "@boxoffice/contracts";
 import { type DbHandle, seatClaims, users } from "@boxoffice/db";
 import { createTestDb } from "@boxoffice/db/testing";
 import { asc, eq } from "drizzle-orm";
+import { afterAll, beforeAll } from "vitest";
 import { createMovie } from "../catalog/movies.ts";
 import { createScreen } from "../catalog/screens.ts";
 import { createShowtime } from "../catalog/showtimes.ts";
@@ -46,6 +47,19 @@ export async function saleWorld(start = "2030-01-01T10:00:00Z"): Promise<SaleWor
       await handle.close();
     },
   };
+}
+
+/** One world for a test file: made before its tests, closed after them. */
+export function useSaleWorld(): SaleWorld {
+  // Filled in by beforeAll: tests only touch it once that has run.
+  const world = {} as SaleWorld;
+  beforeAll(async () => {
+    Object.assign(world, await saleWorld());
+  });
+  afterAll(async () => {
+    await world.close?.();
+  });
+  return world;
 }
 
 let counter = 0;
