@@ -1,6 +1,6 @@
+import { CLAIM_STATEMENTS, holdClaimParams } from "@boxoffice/core/seating/claims";
 import { holdLife } from "@boxoffice/core/seating/hold-run";
 import {
-  claimSeatsParams,
   HOLD_STATEMENTS,
   insertHoldParams,
   latestHoldOf,
@@ -27,15 +27,16 @@ interface ShowtimeRow {
   base_price: number;
 }
 
-// The statements packages/core/src/seating/hold-seats.ts (holdSeats -> claimSeats) sends, taken from the
-// same HOLD_STATEMENTS and sent one for one in the same order (five statements for a replacing hold, four
+// The statements packages/core/src/seating/create-hold.ts (createHold) sends, taken from the same
+// CLAIM_STATEMENTS and HOLD_STATEMENTS and sent one for one in the same order (five statements for a replacing hold, four
 // otherwise, inside begin/commit), with the same parameters. Only the PostgreSQL work is mirrored: no
 // HTTP, JWT, Zod, tRPC, seat-bus publishing or DTO mapping, which is what the ratio measures.
-const { lockAndBump, replacePrevious, insertHold, claimSeats, releaseRest } = HOLD_STATEMENTS;
+const { lockAndBump, claim, releaseHold } = CLAIM_STATEMENTS;
+const { replacePrevious, insertHold } = HOLD_STATEMENTS;
 
-/** As runStatement sends it: a named statement is parsed once per connection. */
+/** As runStatement sends it: unnamed, parsed on every call. */
 function send<Row extends QueryResultRow>(client: PoolClient, statement: Statement, values: unknown[]) {
-  return client.query<Row>({ name: statement.name, text: statement.text, values });
+  return client.query<Row>({ text: statement.text, values });
 }
 
 /** Thrown inside the transaction to roll it back, as the API's errors do. */
@@ -124,8 +125,8 @@ async function holdInTransaction(
   }
   const claimed = await send<{ seat_id: string }>(
     client,
-    claimSeats,
-    claimSeatsParams(newHold, hold.id, previous?.id ?? null),
+    claim,
+    holdClaimParams(newHold, { holdId: hold.id, expiresAt: life.expiresAt }, previous?.id ?? null),
   );
   const got = new Set(claimed.rows.map((row) => row.seat_id));
   const taken = seatIds.filter((id) => !got.has(id));
@@ -133,7 +134,7 @@ async function holdInTransaction(
     throw new Refused({ kind: "taken", seatIds: taken });
   }
   if (previous?.id) {
-    await send(client, releaseRest, [previous.id]);
+    await send(client, releaseHold, [previous.id]);
   }
   return { kind: "held", holdId: hold.id, seatIds };
 }

@@ -55,10 +55,12 @@ export async function waitForWaiting(
   return [];
 }
 
-/** The statement a confirmation (decide) opens its transaction with: the showtime lock, joined to the theater. */
-export const isConfirmation = (s: WaitingSession) =>
-  /cancellation_policy/.test(s.query) && /for no key update/i.test(s.query);
+/** Every showtime lock names who takes it in a leading comment (lockShowtime in core's seating/claims.ts). */
+const lockBy = (locker: string) => (s: WaitingSession) =>
+  s.query.trimStart().startsWith(`/* ${locker} */`) && /for no key update/i.test(s.query);
+
+/** The statement a confirmation (confirmPayment) opens its transaction with: the showtime lock. */
+export const isConfirmation = lockBy("confirmPayment");
 
 /** The statement each showtime's sweep opens its transaction with. */
-export const isSweep = (s: WaitingSession) =>
-  /^select "id" from "showtimes" where "showtimes"\."id" = \$1 for no key update$/i.test(s.query.trim());
+export const isSweep = lockBy("sweepExpiredHolds");

@@ -1,7 +1,7 @@
 import type { Booking, Movie, Screen, Theater, User } from "@boxoffice/contracts";
 import { readPdf } from "@boxoffice/core/testing/tickets";
 import { describe, expect, it } from "vitest";
-import { confirm, createOrder, devPay, holdSeats } from "../test/booking-fixtures.ts";
+import { confirm, createHold, createOrder, devPay } from "../test/booking-fixtures.ts";
 import { createShowtime, movieInput, SMALL_LAYOUT, theaterInput } from "../test/catalog-fixtures.ts";
 import { registerAdmin, registerUser, serverForFile } from "../test/harness.ts";
 
@@ -36,7 +36,7 @@ describe("a name containing HTML", () => {
     expect(user.user.name).toBe(XSS);
     expect((await server.http.get<User>("/api/users/me", user.accessToken)).body.name).toBe(XSS);
 
-    const hold = await holdSeats(server, user.accessToken, showtime.id, ["A1"]);
+    const hold = await createHold(server, user.accessToken, showtime.id, ["A1"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const page = await fetch(order.payUrl ?? "");
     const markup = await page.text();

@@ -4,8 +4,8 @@ import { type FakeRazorpay, type FakeStripe, startFakeRazorpay, startFakeStripe 
 import { TRPCClientError } from "@trpc/client";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  createHold,
   createOrder,
-  holdSeats,
   razorpayKeys,
   showtimeOnSale,
   stripeKeys,
@@ -54,7 +54,7 @@ const providerText = (who: string) => `${who} internal: shard ${randomBytes(6).t
 
 async function heldSeat(token: string, seat: string) {
   const showtimeId = await showtimeOnSale(server, admin);
-  return holdSeats(server, token, showtimeId, [seat]);
+  return createHold(server, token, showtimeId, [seat]);
 }
 
 /** Every log line about the request, as the operator reads them. */

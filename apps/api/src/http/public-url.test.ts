@@ -1,7 +1,7 @@
 import { request } from "node:http";
 import type { PaymentOrder } from "@boxoffice/contracts";
 import { afterAll, describe, expect, it } from "vitest";
-import { holdSeats, showtimeOnSale } from "../test/booking-fixtures.ts";
+import { createHold, showtimeOnSale } from "../test/booking-fixtures.ts";
 import { registerAdmin, registerUser, startTestServer, type TestServer } from "../test/harness.ts";
 
 const servers: TestServer[] = [];
@@ -35,7 +35,7 @@ function postWithHost(url: string, host: string, token: string, body: unknown) {
 async function orderUnderForgedHost(server: TestServer) {
   const admin = (await registerAdmin(server)).accessToken;
   const user = await registerUser(server);
-  const hold = await holdSeats(server, user.accessToken, await showtimeOnSale(server, admin), ["A1"]);
+  const hold = await createHold(server, user.accessToken, await showtimeOnSale(server, admin), ["A1"]);
   const res = await postWithHost(
     `${server.url}/api/payments/create-order`,
     "evil.example",

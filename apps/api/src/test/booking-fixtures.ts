@@ -42,7 +42,7 @@ export async function showtimeOnSale(
   return showtime.id;
 }
 
-export async function holdSeats(server: TestServer, token: string, showtimeId: string, seatIds: string[]) {
+export async function createHold(server: TestServer, token: string, showtimeId: string, seatIds: string[]) {
   const res = await server.http.post<Hold & ErrorBody>("/api/seats/hold", { showtimeId, seatIds }, token);
   if (res.status !== 201) {
     throw new Error(`hold failed: ${res.status} ${JSON.stringify(res.body)}`);
@@ -111,7 +111,7 @@ export async function bookWithDevProvider(
   showtimeId: string,
   seatIds: string[],
 ): Promise<Booking> {
-  const hold = await holdSeats(server, token, showtimeId, seatIds);
+  const hold = await createHold(server, token, showtimeId, seatIds);
   const order = await createOrder(server, token, hold.id);
   const paid = await devPay(server, order.orderId, { deliver: false });
   const res = await confirm(server, token, paid);

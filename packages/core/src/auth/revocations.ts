@@ -47,7 +47,6 @@ const COMMIT_LAG_MS = 10_000;
 const DELETE_EVERY_MS = 3_600_000;
 
 const READ: Statement = {
-  name: "token_revocations_since",
   text: `SELECT (extract(epoch FROM n.now) * 1000)::float8 AS polled_ms,
   r.user_id, r.family_id, r.token_version, (extract(epoch FROM r.revoked_at) * 1000)::float8 AS revoked_ms
   FROM (SELECT now() AS now) n

@@ -1,11 +1,11 @@
 import type { Booking } from "@boxoffice/contracts";
-import { bookings, seatClaims, showtimes } from "@boxoffice/db";
+import { bookings } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import type { AccessClaims } from "../auth/tokens.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
 import type { PaymentsDeps } from "../payments/deps.ts";
 import { processRefunds } from "../payments/refunds.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion, lockShowtime, releaseBookingClaims } from "../seating/claims.ts";
 import { AppError } from "../shared/errors.ts";
 import { bookingById, findBookingView } from "./get-booking.ts";
 import { writeBookingRefund } from "./refund-booking.ts";
@@ -46,11 +46,7 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
     throw new AppError("FORBIDDEN", "Only the customer or an admin can cancel a booking");
   }
   const outcome = await deps.db.transaction(async (tx) => {
-    const [showtime] = await tx
-      .select({ id: showtimes.id, startAt: showtimes.startAt })
-      .from(showtimes)
-      .where(eq(showtimes.id, view.booking.showtimeId))
-      .for("no key update");
+    const showtime = await lockShowtime(tx, view.booking.showtimeId, "cancelBooking");
     const [booking] = await tx.select().from(bookings).where(eq(bookings.id, id)).for("update");
     if (!showtime || !booking || booking.status !== "confirmed") {
       return undefined;
@@ -80,10 +76,7 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
         updatedAt: now,
       })
       .where(eq(bookings.id, id));
-    const freed = await tx
-      .delete(seatClaims)
-      .where(eq(seatClaims.bookingId, id))
-      .returning({ seatId: seatClaims.seatId });
+    const freed = await releaseBookingClaims(tx, id);
     await enqueueNotifications(tx, {
       kind: "booking_cancelled",
       userId: booking.userId,
@@ -102,7 +95,7 @@ export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id
       event: {
         showtimeId: showtime.id,
         version,
-        seats: freed.map((f) => ({ seatId: f.seatId, status: "available" as const })),
+        seats: freed.map((seatId) => ({ seatId, status: "available" as const })),
       },
     };
   });

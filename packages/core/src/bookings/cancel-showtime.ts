@@ -1,11 +1,11 @@
 import type { SeatUpdateEvent } from "@boxoffice/contracts";
-import { bookings, holds, seatClaims, type Transaction } from "@boxoffice/db";
+import { bookings, holds, type Transaction } from "@boxoffice/db";
 import { and, eq } from "drizzle-orm";
 import type { CancelSales } from "../catalog/showtimes.ts";
 import { enqueueNotifications } from "../notifications/outbox.ts";
 import type { PaymentsDeps } from "../payments/deps.ts";
 import { processRefunds } from "../payments/refunds.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion, releaseShowtimeClaims } from "../seating/claims.ts";
 import { writeBookingRefund } from "./refund-booking.ts";
 
 /**
@@ -53,10 +53,7 @@ export async function cancelShowtimeBookings(
     .update(holds)
     .set({ status: "released", closedAt: now })
     .where(and(eq(holds.showtimeId, showtimeId), eq(holds.status, "active")));
-  const freed = await tx
-    .delete(seatClaims)
-    .where(eq(seatClaims.showtimeId, showtimeId))
-    .returning({ seatId: seatClaims.seatId });
+  const freed = await releaseShowtimeClaims(tx, showtimeId);
   if (freed.length === 0) {
     return { refundIds, event: undefined };
   }
@@ -66,7 +63,7 @@ export async function cancelShowtimeBookings(
     event: {
       showtimeId,
       version,
-      seats: freed.map((f) => ({ seatId: f.seatId, status: "available" as const })),
+      seats: freed.map((seatId) => ({ seatId, status: "available" as const })),
     },
   };
 }

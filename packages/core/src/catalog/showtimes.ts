@@ -15,14 +15,13 @@ import {
   paymentOrders,
   pgErrorOf,
   screens,
-  seatClaims,
   showtimes,
   type Transaction,
   theaters,
 } from "@boxoffice/db";
 import { and, asc, count, eq, gt, ne, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
-import { countLiveClaims } from "../seating/live-claims.ts";
+import { countLiveClaims, releaseShowtimeClaims } from "../seating/claims.ts";
 import type { Clock } from "../shared/clock.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
 import { seatTypePrices } from "../venue/prices.ts";
@@ -232,7 +231,7 @@ export async function deleteShowtime(deps: Deps, id: string): Promise<void> {
         field: "id",
       });
     }
-    await tx.delete(seatClaims).where(eq(seatClaims.showtimeId, showtime.id));
+    await releaseShowtimeClaims(tx, showtime.id);
     await tx.delete(holds).where(eq(holds.showtimeId, showtime.id));
     await tx.delete(showtimes).where(eq(showtimes.id, showtime.id));
   });

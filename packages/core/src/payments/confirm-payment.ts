@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { SeatUpdateEvent } from "@boxoffice/contracts";
 import {
   bookings,
@@ -9,21 +8,17 @@ import {
   payments,
   type RefundReason,
   refunds,
-  seatClaims,
-  showtimes,
   type Transaction,
-  theaters,
 } from "@boxoffice/db";
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { enqueueNotifications } from "../notifications/outbox.ts";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
-import { intArray, textArray } from "../shared/sql-arrays.ts";
-import { signTicket } from "../tickets/index.ts";
-import { newBookingReference } from "./booking-reference.ts";
+import { lockShowtime, seatsLostBy } from "../seating/claims.ts";
 import type { PaymentsDeps } from "./deps.ts";
+import { decidePayment } from "./payment-decision.ts";
 import type { PaymentProviderName, ProviderPayment } from "./provider.ts";
 import { applyStoredRefundEvents } from "./refund-events.ts";
 import { processRefunds } from "./refunds.ts";
+import { writeBooking } from "./write-booking.ts";
 
 export type ConfirmOutcome =
   | { kind: "booked"; orderId: string; bookingId: string; paymentId: string }
@@ -115,18 +110,7 @@ async function decide(
 ): Promise<Decided> {
   const now = deps.clock.now();
   // Showtime first, then the order: the lock order of every seat-changing transaction.
-  const [showtime] = await tx
-    .select({
-      id: showtimes.id,
-      status: showtimes.status,
-      endAt: showtimes.endAt,
-      salesCloseAt: showtimes.salesCloseAt,
-      policy: theaters.cancellationPolicy,
-    })
-    .from(showtimes)
-    .innerJoin(theaters, eq(theaters.id, showtimes.theaterId))
-    .where(eq(showtimes.id, unlocked.showtimeId))
-    .for("no key update", { of: showtimes });
+  const showtime = await lockShowtime(tx, unlocked.showtimeId, "confirmPayment");
   const [order] = await tx
     .select()
     .from(paymentOrders)
@@ -167,105 +151,32 @@ async function decide(
     throw new Error("payment row was neither written nor found");
   }
   const recorded = { providerPaymentId: payment.providerPaymentId };
-  const refund = async (reason: RefundReason): Promise<Decided> => ({
-    outcome: await refundWholePayment(tx, order, payment, reason, now),
-    recorded,
-  });
 
-  const [alreadyBooked] = await tx
-    .select({ id: bookings.id })
-    .from(bookings)
-    .where(eq(bookings.orderId, order.id));
-  if (alreadyBooked) {
-    return refund("duplicate_payment");
-  }
-  if (payment.amount !== order.amount || payment.currency !== order.currency) {
-    return refund("amount_mismatch");
-  }
+  const [booked] = await tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.orderId, order.id));
   const [hold] = await tx.select().from(holds).where(eq(holds.id, order.holdId));
-  if (hold?.status === "converted") {
-    // Booked through another order of the same hold (a second provider): this money is surplus.
-    return refund("duplicate_payment");
-  }
-  const holdLive = hold?.status === "active" && hold.expiresAt > now;
-  // A live hold was sold inside the sale window and keeps its seats; a lapsed one is only honoured while
-  // the showtime is still selling (a booking made after the show started could never be cancelled).
-  if (
-    !hold ||
-    showtime.status === "cancelled" ||
-    now >= showtime.endAt ||
-    (!holdLive && now >= showtime.salesCloseAt)
-  ) {
-    return refund("late_payment");
-  }
-  // Late payments are common (Checkout cannot stop a payment once the hold lapses): the seats are still
-  // ours if this hold has them, or nobody does, or only a hold that has lapsed.
-  const claims = await tx
-    .select()
-    .from(seatClaims)
-    .where(and(eq(seatClaims.showtimeId, showtime.id), inArray(seatClaims.seatId, hold.seatIds)));
-  const lost = claims.filter(
-    (c) => c.holdId !== hold.id && (c.bookingId !== null || (c.expiresAt !== null && c.expiresAt > now)),
-  );
-  if (lost.length > 0) {
-    return refund("late_payment");
-  }
-
-  const bookingId = randomUUID();
-  const reference = await insertBooking(tx, {
-    id: bookingId,
-    userId: order.userId,
-    showtimeId: showtime.id,
-    holdId: hold.id,
-    orderId: order.id,
-    paymentId: payment.id,
-    seatIds: hold.seatIds,
-    prices: hold.prices,
-    amount: order.amount,
-    currency: order.currency,
-    cancellationPolicy: showtime.policy,
-    qrPayload: (ref) =>
-      signTicket(
-        { bookingId, reference: ref, showtimeId: showtime.id, seatIds: hold.seatIds },
-        deps.ticketSecret,
-      ),
-    createdAt: now,
+  const decision = decidePayment({
+    now,
+    order,
+    payment,
+    orderBooked: booked !== undefined,
+    hold,
+    showtime,
+    lostSeats: hold ? await seatsLostBy(tx, showtime.id, hold.seatIds, hold.id, now) : [],
   });
-  const taken = await tx.execute(sql`
-    INSERT INTO ${seatClaims} (showtime_id, seat_id, hold_id, booking_id, user_id, expires_at, price, created_at)
-    SELECT ${showtime.id}::uuid, s.seat_id, NULL, ${bookingId}::uuid, ${order.userId}::uuid, NULL, s.price,
-           ${now.toISOString()}::timestamptz
-    FROM unnest(${textArray(hold.seatIds)}, ${intArray(hold.seatIds.map((id) => hold.prices[id] ?? 0))})
-      AS s(seat_id, price)
-    ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
-      hold_id = NULL, booking_id = EXCLUDED.booking_id, user_id = EXCLUDED.user_id, expires_at = NULL,
-      price = EXCLUDED.price, created_at = EXCLUDED.created_at
-    WHERE seat_claims.hold_id IS NOT NULL
-      AND (seat_claims.hold_id = ${hold.id}::uuid OR seat_claims.expires_at <= ${now.toISOString()}::timestamptz)
-    RETURNING seat_id`);
-  if (rowsOf(taken).length !== hold.seatIds.length) {
-    // Checked above under the showtime lock: only a bug gets here, and the transaction rolls back.
-    throw new Error(`booking ${bookingId} could not take all its seats`);
+  if (decision.kind === "refund") {
+    return { outcome: await refundWholePayment(tx, order, payment, decision.reason, now), recorded };
   }
-  await tx.update(holds).set({ status: "converted", closedAt: now }).where(eq(holds.id, hold.id));
-  await tx
-    .update(paymentOrders)
-    .set({ status: "paid", updatedAt: now })
-    .where(eq(paymentOrders.id, order.id));
-  await enqueueNotifications(tx, {
-    kind: "booking_confirmed",
-    userId: order.userId,
-    subjectId: bookingId,
-    payload: { bookingId, reference, showtimeId: showtime.id, seatIds: hold.seatIds, amount: order.amount },
+  const booking = await writeBooking(tx, {
+    order,
+    payment,
+    hold: decision.hold,
+    showtime,
+    now,
+    ticketSecret: deps.ticketSecret,
   });
-  const version = await bumpSeatVersion(tx, showtime.id);
   return {
-    outcome: { kind: "booked", orderId: order.id, bookingId, paymentId: payment.id },
-    event: {
-      showtimeId: showtime.id,
-      version,
-      seats: hold.seatIds.map((seatId) => ({ seatId, status: "booked" as const })),
-    },
+    outcome: { kind: "booked", orderId: order.id, bookingId: booking.bookingId, paymentId: payment.id },
+    event: booking.event,
     recorded,
   };
 }
@@ -330,34 +241,4 @@ async function refundWholePayment(
     payload: { orderId: order.id, amount: payment.amount, currency: payment.currency, reason },
   });
   return { kind: "refunded", orderId: order.id, paymentId: payment.id, refundId: refund.id, reason };
-}
-
-type NewBooking = Omit<typeof bookings.$inferInsert, "reference" | "qrPayload"> & {
-  id: string;
-  qrPayload: (reference: string) => string;
-};
-
-/** Inserts the booking under a fresh reference, drawing again on the rare clash. */
-async function insertBooking(tx: Transaction, booking: NewBooking): Promise<string> {
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const reference = newBookingReference();
-    const inserted = await tx
-      .insert(bookings)
-      .values({
-        ...booking,
-        reference,
-        qrPayload: booking.qrPayload(reference),
-        updatedAt: booking.createdAt,
-      })
-      .onConflictDoNothing({ target: bookings.reference })
-      .returning({ id: bookings.id });
-    if (inserted.length > 0) {
-      return reference;
-    }
-  }
-  throw new Error("no free booking reference after 10 draws");
-}
-
-function rowsOf(result: unknown): Array<{ seat_id: string }> {
-  return (result as { rows: Array<{ seat_id: string }> }).rows;
 }

@@ -5,13 +5,11 @@ import {
   payments,
   type RefundRow,
   refunds,
-  seatClaims,
-  showtimes,
   type Transaction,
   webhookEvents,
 } from "@boxoffice/db";
 import { and, asc, eq, inArray, isNull, or, sql } from "drizzle-orm";
-import { bumpSeatVersion } from "../seating/manage-hold.ts";
+import { bumpSeatVersion, lockShowtime, releaseBookingClaims } from "../seating/claims.ts";
 import type { PaymentsDeps } from "./deps.ts";
 import type { PaymentProviderName, ProviderRefundEvent, RefundNotice } from "./provider.ts";
 import { markRefundProcessed } from "./refunds.ts";
@@ -73,11 +71,7 @@ export async function applyRefundNotice(
   const result = await deps.db.transaction(async (tx) => {
     if (booking) {
       // Voiding the booking frees seats: the showtime lock comes first, as in every seat change.
-      await tx
-        .select({ id: showtimes.id })
-        .from(showtimes)
-        .where(eq(showtimes.id, booking.showtimeId))
-        .for("no key update");
+      await lockShowtime(tx, booking.showtimeId, "applyRefundNotice");
     }
     const ofPayment = await tx.select().from(refunds).where(eq(refunds.paymentId, payment.id)).for("update");
     const outcomes: RefundEventOutcome[] = [];
@@ -201,15 +195,12 @@ async function voidIfFullyRefunded(
   if (!voided) {
     return undefined;
   }
-  const freed = await tx
-    .delete(seatClaims)
-    .where(eq(seatClaims.bookingId, booking.id))
-    .returning({ seatId: seatClaims.seatId });
+  const freed = await releaseBookingClaims(tx, booking.id);
   const version = await bumpSeatVersion(tx, booking.showtimeId);
   return {
     showtimeId: booking.showtimeId,
     version,
-    seats: freed.map((f) => ({ seatId: f.seatId, status: "available" as const })),
+    seats: freed.map((seatId) => ({ seatId, status: "available" as const })),
   };
 }
 

@@ -2,7 +2,7 @@ import type { Availability, SeatStatus } from "@boxoffice/contracts";
 import { type Database, showtimes } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import type { Clock } from "../shared/clock.ts";
-import { liveClaims } from "./live-claims.ts";
+import { liveClaims } from "./claims.ts";
 import { loadShowtimeForSale, type SeatPlan } from "./seat-plan.ts";
 
 interface Snapshot {

@@ -2,19 +2,13 @@ import type { HoldStatus, Statement } from "@boxoffice/db";
 import type { LatestHold } from "./hold-run.ts";
 
 /**
- * The statements of a hold (holdSeats), in SQL: a hold is the API's hottest transaction, and these skip
- * drizzle's query building. bench/lib/raw-hold.ts sends these same statements, in the same order, as the
+ * The statements of a hold (createHold) on the holds table, in SQL: a hold is the API's hottest
+ * transaction, and these skip drizzle's query building. Its lock, claims and release are claims.ts's
+ * (CLAIM_STATEMENTS). bench/lib/raw-hold.ts sends these same statements, in the same order, as the
  * raw-SQL baseline of the hold benchmark. Tables are unqualified, found on the search path as drizzle's
  * are. Literals where a value never changes, so a partial index's predicate can be matched by any plan.
  */
 export const HOLD_STATEMENTS = {
-  /** The showtime's lock (an UPDATE's row lock, the FOR NO KEY UPDATE mode) and seat-version bump. $1 showtime. */
-  lockAndBump: {
-    text: `UPDATE showtimes s SET seat_version = s.seat_version + 1 FROM screens sc
-  WHERE s.id = $1 AND sc.id = s.screen_id
-  RETURNING s.id, s.status, s.start_at, s.end_at, s.sales_close_at, s.currency, s.base_price,
-  s.seat_type_prices, s.no_orphan_seats, s.seat_version, sc.id AS screen_id, sc.updated_at AS screen_updated_at`,
-  },
   /**
    * The user's live hold on the showtime, if any, marked replaced; and the user's latest hold there, as it
    * was before this statement (one snapshot for both parts), for the run's lifetime (hold-run.ts). Always
@@ -42,30 +36,9 @@ export const HOLD_STATEMENTS = {
   RETURNING id, showtime_id, user_id, seat_ids, prices, total, currency, status, expires_at,
   max_expires_at, created_at, closed_at`,
   },
-  /**
-   * Every seat in one statement: a free seat is inserted; a seat whose hold has lapsed, or that the
-   * user's previous hold had, is taken over (so it is never free in between); anything else (another
-   * live hold, a booking) is left alone and comes back missing, which refuses the whole hold.
-   * $1 showtime, $2 hold, $3 user, $4 expiry, $5 now, $6 seat ids, $7 prices, $8 now, $9 previous hold.
-   */
-  claimSeats: {
-    text: `INSERT INTO seat_claims (showtime_id, seat_id, hold_id, user_id, expires_at, price, created_at)
-  SELECT $1::uuid, s.seat_id, $2::uuid, $3::uuid, $4::timestamptz, s.price, $5::timestamptz
-  FROM unnest($6::text[], $7::int[]) AS s(seat_id, price)
-  ON CONFLICT (showtime_id, seat_id) DO UPDATE SET
-    hold_id = EXCLUDED.hold_id, user_id = EXCLUDED.user_id, expires_at = EXCLUDED.expires_at,
-    price = EXCLUDED.price, created_at = EXCLUDED.created_at
-  WHERE seat_claims.hold_id IS NOT NULL
-    AND (seat_claims.expires_at <= $8::timestamptz OR seat_claims.hold_id = $9::uuid)
-  RETURNING seat_id`,
-  },
-  /** What the replaced hold still claims (the seats the new one did not take over). $1 previous hold. */
-  releaseRest: {
-    text: "DELETE FROM seat_claims WHERE hold_id = $1 RETURNING seat_id",
-  },
 } satisfies Record<string, Statement>;
 
-/** A hold about to be written: insertHold's and claimSeats' parameters come from it, in their order. */
+/** A hold about to be written: insertHold's parameters come from it (and claimForHold's seats). */
 export interface NewHold {
   showtimeId: string;
   userId: string;
@@ -93,20 +66,6 @@ export function insertHoldParams(h: NewHold): unknown[] {
   ];
 }
 
-export function claimSeatsParams(h: NewHold, holdId: string, previousHoldId: string | null): unknown[] {
-  return [
-    h.showtimeId,
-    holdId,
-    h.userId,
-    h.expiresAt.toISOString(),
-    h.now.toISOString(),
-    h.seatIds,
-    h.seatIds.map((id) => h.prices[id] ?? 0),
-    h.now.toISOString(),
-    previousHoldId,
-  ];
-}
-
 /** replacePrevious's row: the hold it replaced, and the user's latest hold on the showtime before it. */
 export interface ReplacePreviousRow {
   id: string | null;
@@ -125,22 +84,6 @@ export function latestHoldOf(row: ReplacePreviousRow | undefined): LatestHold | 
     maxExpiresAt: new Date(row.max_expires_at),
     endedAt: new Date(row.ended_at),
   };
-}
-
-/** A showtime row as lockAndBump returns it. */
-export interface LockedShowtimeRow {
-  id: string;
-  status: string;
-  start_at: string;
-  end_at: string;
-  sales_close_at: string;
-  currency: string;
-  base_price: number;
-  seat_type_prices: Record<string, number>;
-  no_orphan_seats: boolean;
-  seat_version: number;
-  screen_id: string;
-  screen_updated_at: string;
 }
 
 /** A hold row as insertHold returns it. */

@@ -1,10 +1,10 @@
 import type { ScreenLayout, SeatMap, SeatType } from "@boxoffice/contracts";
-import { type DbOrTx, runStatement, screens, showtimes } from "@boxoffice/db";
+import { type DbOrTx, screens, showtimes } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import { AppError } from "../shared/errors.ts";
 import { seatTypePrices } from "../venue/prices.ts";
 import { buildSeatMap } from "../venue/seat-map.ts";
-import { HOLD_STATEMENTS, type LockedShowtimeRow } from "./hold-statements.ts";
+import { type LockedShowtime, lockAndBumpShowtime, lockShowtime, type ShowtimeLocker } from "./claims.ts";
 
 export interface SeatPlan {
   seatMap: SeatMap;
@@ -28,19 +28,8 @@ function planFor(key: string, layout: ScreenLayout): SeatPlan {
   return plan;
 }
 
-export interface ShowtimeForSale {
-  id: string;
-  status: string;
-  startAt: Date;
-  endAt: Date;
-  salesCloseAt: Date;
-  currency: string;
-  basePrice: number;
-  seatTypePrices: Record<string, number>;
-  noOrphanSeats: boolean;
-  seatVersion: number;
-  plan: SeatPlan;
-}
+/** A showtime as a sale reads it, with its seat plan instead of the screen it comes from. */
+export type ShowtimeForSale = Omit<LockedShowtime, "screenId" | "screenUpdatedAt"> & { plan: SeatPlan };
 
 const SALE_COLUMNS = {
   id: showtimes.id,
@@ -57,56 +46,40 @@ const SALE_COLUMNS = {
   screenUpdatedAt: screens.updatedAt,
 };
 
-type SaleRow = Omit<ShowtimeForSale, "plan"> & { screenId: string; screenUpdatedAt: Date };
-
-/**
- * Reads the showtime with its seat plan. With `lock`, the showtime row is locked FOR NO KEY UPDATE: every
- * transaction that changes this showtime's seats (hold, release, refresh, sweep) takes that lock first,
- * so they run one at a time per showtime, never deadlock, see each other's commits, and wait for (or are
- * waited on by) an admin cancelling, rescheduling, re-laying-out or deleting it.
- */
-export async function loadShowtimeForSale(
-  db: DbOrTx,
-  showtimeId: string,
-  options: { lock?: boolean } = {},
-): Promise<ShowtimeForSale> {
-  const query = db
+/** Reads the showtime with its seat plan, unlocked. */
+export async function loadShowtimeForSale(db: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
+  const [row] = await db
     .select(SALE_COLUMNS)
     .from(showtimes)
     .innerJoin(screens, eq(screens.id, showtimes.screenId))
     .where(eq(showtimes.id, showtimeId));
-  const [row] = options.lock ? await query.for("no key update", { of: showtimes }) : await query;
   return withPlan(db, showtimeId, row);
 }
 
-/**
- * What a hold needs, in one statement: the showtime lock (an UPDATE's own row lock, the same mode as FOR
- * NO KEY UPDATE) and the seat-version bump at once. A hold that then fails rolls the bump back with the
- * rest; one that commits announces the version it got here.
- */
-export async function lockShowtimeForHold(tx: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
-  const [row] = await runStatement<LockedShowtimeRow>(tx, HOLD_STATEMENTS.lockAndBump, [showtimeId]);
-  return withPlan(
-    tx,
-    showtimeId,
-    row && {
-      id: row.id,
-      status: row.status,
-      startAt: new Date(row.start_at),
-      endAt: new Date(row.end_at),
-      salesCloseAt: new Date(row.sales_close_at),
-      currency: row.currency,
-      basePrice: row.base_price,
-      seatTypePrices: row.seat_type_prices,
-      noOrphanSeats: row.no_orphan_seats,
-      seatVersion: row.seat_version,
-      screenId: row.screen_id,
-      screenUpdatedAt: new Date(row.screen_updated_at),
-    },
-  );
+/** Takes the showtime's lock (claims.ts) and reads it with its seat plan. */
+export async function lockShowtimeForSale(
+  tx: DbOrTx,
+  showtimeId: string,
+  by: ShowtimeLocker,
+): Promise<ShowtimeForSale> {
+  const locked = await lockShowtime(tx, showtimeId, by);
+  if (!locked) {
+    return withPlan(tx, showtimeId, undefined);
+  }
+  const { cancellationPolicy: _p, ...row } = locked;
+  return withPlan(tx, showtimeId, row);
 }
 
-async function withPlan(db: DbOrTx, showtimeId: string, row: SaleRow | undefined): Promise<ShowtimeForSale> {
+/** What a hold needs, in one statement: the showtime's lock and the seat-version bump (claims.ts). */
+export async function lockShowtimeForHold(tx: DbOrTx, showtimeId: string): Promise<ShowtimeForSale> {
+  return withPlan(tx, showtimeId, await lockAndBumpShowtime(tx, showtimeId));
+}
+
+async function withPlan(
+  db: DbOrTx,
+  showtimeId: string,
+  row: LockedShowtime | undefined,
+): Promise<ShowtimeForSale> {
   if (!row) {
     throw new AppError("NOT_FOUND", "No such showtime", { field: "showtimeId", id: showtimeId });
   }

@@ -1,7 +1,7 @@
-import { holds, idempotencyKeys, seatClaims, showtimes } from "@boxoffice/db";
-import { and, eq, isNotNull, lt, lte, sql } from "drizzle-orm";
+import { holds, idempotencyKeys } from "@boxoffice/db";
+import { and, eq, lt, lte, sql } from "drizzle-orm";
+import { bumpSeatVersion, lockShowtime, releaseLapsedClaims, showtimesWithLapsedClaims } from "./claims.ts";
 import type { SeatingDeps } from "./deps.ts";
-import { bumpSeatVersion } from "./manage-hold.ts";
 
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 3_600_000;
 
@@ -15,37 +15,19 @@ export async function sweepExpiredHolds(
   options: { maxShowtimes?: number } = {},
 ): Promise<{ showtimes: number; seats: number; holds: number }> {
   const now = deps.clock.now();
-  const due = await deps.db
-    .selectDistinct({ showtimeId: seatClaims.showtimeId })
-    .from(seatClaims)
-    .where(and(isNotNull(seatClaims.holdId), lte(seatClaims.expiresAt, now)))
-    .limit(options.maxShowtimes ?? 500);
+  const due = await showtimesWithLapsedClaims(deps.db, now, options.maxShowtimes ?? 500);
   let seats = 0;
-  for (const { showtimeId } of due) {
+  for (const showtimeId of due) {
     const outcome = await deps.db.transaction(async (tx) => {
       // The showtime lock first, as every seat-changing transaction takes it.
-      const [locked] = await tx
-        .select({ id: showtimes.id })
-        .from(showtimes)
-        .where(eq(showtimes.id, showtimeId))
-        .for("no key update");
-      if (!locked) {
+      if (!(await lockShowtime(tx, showtimeId, "sweepExpiredHolds"))) {
         return undefined;
       }
-      const freed = await tx
-        .delete(seatClaims)
-        .where(
-          and(
-            eq(seatClaims.showtimeId, showtimeId),
-            isNotNull(seatClaims.holdId),
-            lte(seatClaims.expiresAt, now),
-          ),
-        )
-        .returning({ seatId: seatClaims.seatId });
+      const freed = await releaseLapsedClaims(tx, showtimeId, now);
       if (freed.length === 0) {
         return undefined;
       }
-      return { seatIds: freed.map((r) => r.seatId), version: await bumpSeatVersion(tx, showtimeId) };
+      return { seatIds: freed, version: await bumpSeatVersion(tx, showtimeId) };
     });
     if (outcome) {
       seats += outcome.seatIds.length;

@@ -7,9 +7,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import {
   bookWithDevProvider,
   confirm,
+  createHold,
   createOrder,
   devPay,
-  holdSeats,
   paymentRowCounts,
   recordsOfOrder,
   refundsSent,
@@ -38,7 +38,7 @@ describe("paying with the dev provider", () => {
   it("hold, order, pay: the webhook books the seats; the order, the booking, its QR and PDF follow", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A3", "A4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A3", "A4"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     expect(order).toMatchObject({ provider: "dev", holdId: hold.id, amount: 40_000, currency: "INR" });
     expect(order.payUrl).toBe(`${server.url}/api/payments/dev/pay/${order.orderId}`);
@@ -100,7 +100,7 @@ describe("paying with the dev provider", () => {
   it("the client's confirmation and the webhook, in either order and repeated, make one booking", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["B3"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const first = await confirm(server, user.accessToken, paid);
@@ -120,7 +120,7 @@ describe("paying with the dev provider", () => {
   it("a signed webhook replayed under another X-Razorpay-Event-Id (or none) is a duplicate and changes nothing", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C2"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C2"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const webhook = paid.webhook ?? { body: "", headers: {} };
@@ -174,7 +174,7 @@ describe("paying with the dev provider", () => {
   it("twenty webhooks and twenty confirmations fired at once give one booking, one payment, one set of messages", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C3", "C4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C3", "C4"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const webhook = paid.webhook ?? { body: "", headers: {} };
@@ -197,7 +197,7 @@ describe("paying with the dev provider", () => {
   it("a payment whose amount differs from the order is refused, refunded in full, and books nothing", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A1"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A1"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { amount: 100, deliver: false });
     const res = await confirm(server, user.accessToken, paid);
@@ -218,7 +218,7 @@ describe("paying with the dev provider", () => {
   it("a failed payment books nothing and leaves the hold to pay again", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["B4"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const failed = await devPay(server, order.orderId, { fail: true });
     expect(failed.webhookStatus).toBe(200);
@@ -241,7 +241,7 @@ describe("late payments", () => {
   it("if the seats are still free after the hold lapsed, they are booked", async () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A3"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A3"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     clock.advance(11 * 60_000);
     const paid = await devPay(server, order.orderId, { deliver: false });
@@ -255,7 +255,7 @@ describe("late payments", () => {
     const showtimeId = await showtimeOnSale(server, admin);
     const late = await registerUser(server);
     const other = await registerUser(server);
-    const hold = await holdSeats(server, late.accessToken, showtimeId, ["C3"]);
+    const hold = await createHold(server, late.accessToken, showtimeId, ["C3"]);
     const order = await createOrder(server, late.accessToken, hold.id);
     clock.advance(11 * 60_000);
     const otherBooking = await bookWithDevProvider(server, other.accessToken, showtimeId, ["C3"]);
@@ -286,7 +286,7 @@ describe("payments after the sale has closed", () => {
     const start = new Date(clock.now().getTime() + 20 * 60_000).toISOString();
     const showtimeId = await showtimeOnSale(server, admin, start);
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["B3"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     clock.advance(50 * 60_000);
     const paid = await devPay(server, order.orderId, { deliver: false });
@@ -308,7 +308,7 @@ describe("bad payment input changes nothing", () => {
   });
 
   it("a forged or missing webhook signature is a 400 and records nothing", async () => {
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A4"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const webhook = paid.webhook ?? { body: "", headers: {} };
@@ -334,7 +334,7 @@ describe("bad payment input changes nothing", () => {
     if (!dev) {
       throw new Error("the dev provider is not enabled");
     }
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C3"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C3"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const before = await paymentRowCounts(server);
     const nothing = dev.pay({ providerOrderId: order.orderId, amount: 0, currency: "INR" });
@@ -350,7 +350,7 @@ describe("bad payment input changes nothing", () => {
 
   it("the same webhook replayed twenty times books once", async () => {
     const other = await registerUser(server);
-    const hold = await holdSeats(server, other.accessToken, showtimeId, ["B1"]);
+    const hold = await createHold(server, other.accessToken, showtimeId, ["B1"]);
     const order = await createOrder(server, other.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const answers = [];
@@ -365,7 +365,7 @@ describe("bad payment input changes nothing", () => {
   });
 
   it("a confirmation for someone else's order is a 404, and so is an unknown one", async () => {
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C1"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const before = await paymentRowCounts(server);
@@ -384,7 +384,7 @@ describe("bad payment input changes nothing", () => {
   });
 
   it("an order for an expired, released or someone else's hold is refused", async () => {
-    const hold = await holdSeats(server, stranger.accessToken, showtimeId, ["C2"]);
+    const hold = await createHold(server, stranger.accessToken, showtimeId, ["C2"]);
     const notMine = await server.http.post<ErrorBody>(
       "/api/payments/create-order",
       { holdId: hold.id },
@@ -398,7 +398,7 @@ describe("bad payment input changes nothing", () => {
       stranger.accessToken,
     );
     expect(released.status).toBe(410);
-    const lapsing = await holdSeats(server, stranger.accessToken, showtimeId, ["C2"]);
+    const lapsing = await createHold(server, stranger.accessToken, showtimeId, ["C2"]);
     clock.advance(11 * 60_000);
     const expired = await server.http.post<ErrorBody>(
       "/api/payments/create-order",
@@ -426,7 +426,7 @@ describe("bad payment input changes nothing", () => {
   });
 
   it("a refund notice before its payment's capture is kept and applied when the payment arrives", async () => {
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A2"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A2"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const refundBody = JSON.stringify({
@@ -563,7 +563,7 @@ describe("bookings and cancellation", () => {
     const start = new Date(clock.now().getTime() + 72 * 3_600_000).toISOString();
     const showtimeId = await showtimeOnSale(server, admin, start, { cancellationPolicy: policy });
     const user = await registerUser(server);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C1"]);
     const order = await createOrder(server, user.accessToken, hold.id);
     const paid = await devPay(server, order.orderId, { deliver: false });
     const booking = (await confirm(server, user.accessToken, paid)).body;

@@ -2,8 +2,8 @@ import type { Booking, ErrorBody, OrderStatus, PaymentOrder } from "@boxoffice/c
 import { startFakeRazorpay } from "@boxoffice/testkit";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  createHold,
   createOrder,
-  holdSeats,
   paymentRowCounts,
   razorpayKeys,
   recordsOfOrder,
@@ -37,7 +37,7 @@ afterEach(() => {
 
 async function orderFor(token: string, seatIds: string[]) {
   const showtimeId = await showtimeOnSale(server, admin);
-  const hold = await holdSeats(server, token, showtimeId, seatIds);
+  const hold = await createHold(server, token, showtimeId, seatIds);
   const res = await server.http.post<PaymentOrder>("/api/payments/create-order", { holdId: hold.id }, token);
   expect(res.status).toBe(201);
   return { showtimeId, hold, order: res.body };
@@ -125,7 +125,7 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
   it("through the tRPC client too, and an authorized payment is captured on confirmation", async () => {
     const user = await registerUser(server);
     const showtimeId = await showtimeOnSale(server, admin);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["A4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["A4"]);
     const trpc = server.trpc(user.accessToken);
     const order = await trpc.payments.createOrder.mutate({ holdId: hold.id });
     const handler = fake.pay(order.orderId, { capture: false });
@@ -189,7 +189,7 @@ describe("paying through Razorpay (a local stand-in, through the official SDK)",
   it("when Razorpay is down, create-order is a 502 that writes nothing, and a refund waits and is sent once", async () => {
     const user = await registerUser(server);
     const showtimeId = await showtimeOnSale(server, admin);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C4"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C4"]);
     fake.failNext(/^\/v1\/orders$/, { status: 503 });
     const before = await paymentRowCounts(server);
     const down = await server.http.post<ErrorBody>(

@@ -3,7 +3,7 @@ import { createStripeSdk, stripeWebhookSignatureHeader } from "@boxoffice/core";
 import { startFakeStripe } from "@boxoffice/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
-  holdSeats,
+  createHold,
   paymentRowCounts,
   recordsOfOrder,
   retryRefundNow,
@@ -40,7 +40,7 @@ interface Intent {
 
 async function intentFor(token: string, seatIds: string[]) {
   const showtimeId = await showtimeOnSale(server, admin);
-  const hold = await holdSeats(server, token, showtimeId, seatIds);
+  const hold = await createHold(server, token, showtimeId, seatIds);
   const res = await server.http.post<Intent>("/api/payments/create-intent", { holdId: hold.id }, token);
   expect(res.status).toBe(201);
   return { hold, intent: res.body };
@@ -88,7 +88,7 @@ describe("paying through Stripe (a local stand-in, through the official SDK)", (
   it("create-order is for order-based checkout and says so", async () => {
     const user = await registerUser(server);
     const showtimeId = await showtimeOnSale(server, admin);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["B3"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["B3"]);
     const res = await server.http.post<ErrorBody>(
       "/api/payments/create-order",
       { holdId: hold.id },
@@ -191,7 +191,7 @@ describe("paying through Stripe (a local stand-in, through the official SDK)", (
   it("requests racing for one hold's intent all get the same intent", async () => {
     const user = await registerUser(server);
     const showtimeId = await showtimeOnSale(server, admin);
-    const hold = await holdSeats(server, user.accessToken, showtimeId, ["C1"]);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["C1"]);
     const answers = await Promise.all(
       Array.from({ length: 4 }, () =>
         server.http.post<Intent>("/api/payments/create-intent", { holdId: hold.id }, user.accessToken),

@@ -1,5 +1,5 @@
 import * as c from "@boxoffice/contracts";
-import { holdSeats, refreshHold, releaseHold } from "@boxoffice/core";
+import { createHold, getAvailability, refreshHold, releaseHold } from "@boxoffice/core";
 import { seatUpdates } from "../../realtime/seat-updates.ts";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
@@ -13,7 +13,7 @@ export const seatsRouter = router({
     .meta(c.createHold.meta)
     .input(c.createHold.input)
     .output(c.createHold.output)
-    .mutation(({ ctx, input }) => holdSeats(ctx.deps, ctx.user.userId, input)),
+    .mutation(({ ctx, input }) => createHold(ctx.deps, ctx.user.userId, input)),
 
   refresh: authedProcedure
     .meta(c.refreshHold.meta)
@@ -40,5 +40,5 @@ export const seatsRouter = router({
     .meta(c.getAvailability.meta)
     .input(c.getAvailability.input)
     .output(c.getAvailability.output)
-    .query(async ({ ctx, input }) => ctx.deps.availability.read(input.showtimeId, await optionalViewer(ctx))),
+    .query(async ({ ctx, input }) => getAvailability(ctx.deps, input.showtimeId, await optionalViewer(ctx))),
 });

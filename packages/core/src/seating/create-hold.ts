@@ -2,11 +2,11 @@ import type { Hold, HoldInput, SeatUpdateEvent } from "@boxoffice/contracts";
 import { type HoldRow, type HoldStatus, runStatement, type Transaction } from "@boxoffice/db";
 import { AppError } from "../shared/errors.ts";
 import { bestAvailable } from "./best-available.ts";
+import { claimForHold, liveClaims, releaseHoldClaims } from "./claims.ts";
 import type { SeatingDeps } from "./deps.ts";
 import { toHold } from "./hold-dto.ts";
 import { holdLife } from "./hold-run.ts";
 import {
-  claimSeatsParams,
   HOLD_STATEMENTS,
   type InsertedHoldRow,
   insertHoldParams,
@@ -14,18 +14,17 @@ import {
   type NewHold,
   type ReplacePreviousRow,
 } from "./hold-statements.ts";
-import { liveClaims } from "./live-claims.ts";
 import { orphanSeats } from "./orphans.ts";
 import { assertOnSale, lockShowtimeForHold, priceOf, type ShowtimeForSale } from "./seat-plan.ts";
 
 /**
  * Holds seats for `userId`: all of them or none. Inside one transaction that first locks the showtime
- * row (see loadShowtimeForSale), the seats are inserted into seat_claims with ON CONFLICT DO NOTHING;
- * the primary key (showtime, seat) is the referee, and if any seat was taken the transaction rolls back
- * and the caller learns exactly which. Sale state, layout and best-available choice are all read under
+ * row (see claims.ts), the seats are claimed in one statement (claimForHold); the primary key
+ * (showtime, seat) is the referee, and if any seat was taken the transaction rolls back and the caller
+ * learns exactly which. Sale state, layout and best-available choice are all read under
  * that lock, so nothing checked can change before the claims commit.
  */
-export async function holdSeats(deps: SeatingDeps, userId: string, input: HoldInput): Promise<Hold> {
+export async function createHold(deps: SeatingDeps, userId: string, input: HoldInput): Promise<Hold> {
   const requested = input.seatIds ?? [];
   if (requested.length > deps.settings.holdMaxSeats) {
     throw tooMany("seatIds", deps.settings.holdMaxSeats);
@@ -40,7 +39,7 @@ export async function holdSeats(deps: SeatingDeps, userId: string, input: HoldIn
     const seatIds = input.seatIds
       ? checkSeats(showtime, input.seatIds)
       : await chooseBest(tx, showtime, now, input.count ?? 1, input.seatType);
-    return claimSeats(deps, tx, userId, showtime, [...seatIds].sort(), now);
+    return writeHold(deps, tx, userId, showtime, [...seatIds].sort(), now);
   });
   await deps.bus.publish(outcome.event);
   deps.onHoldExpiry?.(outcome.hold.id, new Date(outcome.hold.expiresAt));
@@ -88,7 +87,7 @@ async function chooseBest(
   return choice;
 }
 
-async function claimSeats(
+async function writeHold(
   deps: SeatingDeps,
   tx: Transaction,
   userId: string,
@@ -138,21 +137,15 @@ async function claimSeats(
     throw new Error("insert returned no row");
   }
   const hold = holdRow(row);
-  const claimedRows = await runStatement<{ seat_id: string }>(
-    tx,
-    HOLD_STATEMENTS.claimSeats,
-    claimSeatsParams(newHold, hold.id, previous?.id ?? null),
+  const claimed = new Set(
+    await claimForHold(tx, newHold, { holdId: hold.id, expiresAt: life.expiresAt }, previous?.id ?? null),
   );
-  const claimed = new Set(claimedRows.map((claim) => claim.seat_id));
   const taken = seatIds.filter((id) => !claimed.has(id));
   if (taken.length > 0) {
     throw new AppError("SEATS_TAKEN", `Seats ${taken.join(", ")} were just taken`, { seatIds: taken });
   }
-  const released = previous?.id
-    ? (await runStatement<{ seat_id: string }>(tx, HOLD_STATEMENTS.releaseRest, [previous.id])).map(
-        (claim) => claim.seat_id,
-      )
-    : [];
+  // What the replaced hold still claims: the seats the new one did not take over.
+  const released = previous?.id ? await releaseHoldClaims(tx, previous.id) : [];
   if (showtime.noOrphanSeats) {
     await assertNoOrphans(tx, showtime, seatIds, now);
   }
