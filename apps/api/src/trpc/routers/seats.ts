@@ -1,6 +1,7 @@
 import * as c from "@boxoffice/contracts";
 import { createHold, getAvailability, refreshHold, releaseHold } from "@boxoffice/core";
 import { seatUpdates } from "../../realtime/seat-updates.ts";
+import { implement } from "../implement.ts";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../init.ts";
 import { optionalViewer } from "../viewer.ts";
 
@@ -9,26 +10,18 @@ const holdLimited = authedProcedure.use(
 );
 
 export const seatsRouter = router({
-  hold: holdLimited
-    .meta(c.createHold.meta)
-    .input(c.createHold.input)
-    .output(c.createHold.output)
-    .mutation(({ ctx, input }) => createHold(ctx.deps, ctx.user.userId, input)),
+  hold: implement(holdLimited, c.createHold).mutation(({ ctx, input }) =>
+    createHold(ctx.deps, ctx.user.userId, input),
+  ),
 
-  refresh: authedProcedure
-    .meta(c.refreshHold.meta)
-    .input(c.refreshHold.input)
-    .output(c.refreshHold.output)
-    .mutation(({ ctx, input }) => refreshHold(ctx.deps, ctx.user.userId, input.holdId)),
+  refresh: implement(authedProcedure, c.refreshHold).mutation(({ ctx, input }) =>
+    refreshHold(ctx.deps, ctx.user.userId, input.holdId),
+  ),
 
-  release: authedProcedure
-    .meta(c.releaseHold.meta)
-    .input(c.releaseHold.input)
-    .output(c.releaseHold.output)
-    .mutation(async ({ ctx, input }) => ({
-      ok: true as const,
-      ...(await releaseHold(ctx.deps, ctx.user.userId, input.holdId)),
-    })),
+  release: implement(authedProcedure, c.releaseHold).mutation(async ({ ctx, input }) => ({
+    ok: true as const,
+    ...(await releaseHold(ctx.deps, ctx.user.userId, input.holdId)),
+  })),
 
   onUpdate: publicProcedure
     .input(c.SeatUpdatesInputSchema)
@@ -36,9 +29,7 @@ export const seatsRouter = router({
       seatUpdates(ctx.deps, input.showtimeId, input.lastEventId, signal),
     ),
 
-  availability: publicProcedure
-    .meta(c.getAvailability.meta)
-    .input(c.getAvailability.input)
-    .output(c.getAvailability.output)
-    .query(async ({ ctx, input }) => getAvailability(ctx.deps, input.showtimeId, await optionalViewer(ctx))),
+  availability: implement(publicProcedure, c.getAvailability).query(async ({ ctx, input }) =>
+    getAvailability(ctx.deps, input.showtimeId, await optionalViewer(ctx)),
+  ),
 });
