@@ -27,6 +27,7 @@ import {
   systemClock,
   type TicketKey,
   type TokenService,
+  ticketLinkKey,
   ticketSecret,
   watchRevocations,
 } from "@boxoffice/core";
@@ -62,6 +63,8 @@ export interface AppDeps {
   devPayments: DevPaymentProvider | undefined;
   /** Signs tickets' QR payloads. */
   ticketSecret: TicketKey;
+  /** Signs the ticket PDF links in booking answers (tickets/ticket-link.ts). */
+  ticketLinkKey: Buffer;
   /** What cancelling a showtime does to its bookings and holds (catalog's updateShowtime calls it). */
   cancelSales: CancelSales;
   /** Stops what buildDeps started in the background (sweeper, queue producer, bus). */
@@ -192,6 +195,7 @@ export async function buildDeps(
     providers,
     devPayments: dev,
     ticketSecret: ticketSecret(config.ticketSigningSecret),
+    ticketLinkKey: ticketLinkKey(config.ticketSigningSecret),
     cancelSales: cancelSalesOf({ db: dbHandle.db, clock, bus, providers, logger }),
     stopBackground: async () => {
       revocations.stop();

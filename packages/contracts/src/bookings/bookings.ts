@@ -38,6 +38,10 @@ export const BookingSchema = z
     createdAt: z.iso.datetime(),
     cancelledAt: z.iso.datetime().nullable(),
     refund: RefundSchema.nullable(),
+    ticketUrl: z.url().meta({
+      description:
+        "The ticket PDF, openable with no token for 15 minutes (for a link in a page or an email); ask for the booking again for a fresh one",
+    }),
     qr: z
       .object({
         payload: z.string().meta({ description: "Signed; what the door scanner reads" }),

@@ -1,4 +1,8 @@
 import type { Booking, SeatType } from "@boxoffice/contracts";
+
+/** A booking as core answers it; the API adds the ticket's download link, which starts with its address. */
+export type BookingRecord = Omit<Booking, "ticketUrl">;
+
 import {
   type BookingRow,
   bookings,
@@ -71,7 +75,7 @@ export async function runViews<T extends PgSelect>(query: T): Promise<BookingVie
 }
 
 /** The public shape; seat types come from the screen's (cached) seat plan. */
-export async function toBookingDtos(db: DbOrTx, rows: BookingViewRow[]): Promise<Booking[]> {
+export async function toBookingDtos(db: DbOrTx, rows: BookingViewRow[]): Promise<BookingRecord[]> {
   const typesByShowtime = new Map<string, (seatId: string) => SeatType>();
   for (const row of rows) {
     const id = row.booking.showtimeId;

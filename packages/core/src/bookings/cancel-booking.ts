@@ -1,4 +1,3 @@
-import type { Booking } from "@boxoffice/contracts";
 import { bookings } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import type { AccessClaims } from "../auth/tokens.ts";
@@ -7,6 +6,7 @@ import type { PaymentsDeps } from "../payments/deps.ts";
 import { processRefunds } from "../payments/refunds.ts";
 import { bumpSeatVersion, lockShowtime, releaseBookingClaims } from "../seating/claims.ts";
 import { AppError } from "../shared/errors.ts";
+import type { BookingRecord } from "./booking-view.ts";
 import { bookingById, findBookingView } from "./get-booking.ts";
 import { writeBookingRefund } from "./refund-booking.ts";
 import { quoteRefund } from "./refund-policy.ts";
@@ -39,7 +39,11 @@ export async function getCancellationQuote(
  * refund the policy allows (all of it when an admin cancels) is written in the same transaction and then
  * sent to the provider, and the user is told. Cancelling a booking that is no longer confirmed changes nothing and answers it as it is.
  */
-export async function cancelBooking(deps: PaymentsDeps, viewer: AccessClaims, id: string): Promise<Booking> {
+export async function cancelBooking(
+  deps: PaymentsDeps,
+  viewer: AccessClaims,
+  id: string,
+): Promise<BookingRecord> {
   const view = await findBookingView(deps.db, viewer, id);
   // Staff check tickets at the door; only the customer, or an admin on their behalf, cancels one.
   if (view.booking.userId !== viewer.userId && !viewer.roles.includes("admin")) {

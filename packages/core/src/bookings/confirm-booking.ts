@@ -1,9 +1,10 @@
-import type { Booking, ConfirmBookingInput } from "@boxoffice/contracts";
+import type { ConfirmBookingInput } from "@boxoffice/contracts";
 import { confirmPayment } from "../payments/confirm-payment.ts";
 import type { PaymentsDeps } from "../payments/deps.ts";
 import { findOwnOrder } from "../payments/get-order.ts";
 import type { ClientConfirmation } from "../payments/provider.ts";
 import { AppError, invalidField } from "../shared/errors.ts";
+import type { BookingRecord } from "./booking-view.ts";
 import { bookingById } from "./get-booking.ts";
 
 /**
@@ -15,7 +16,7 @@ export async function confirmBooking(
   deps: PaymentsDeps,
   userId: string,
   input: ConfirmBookingInput,
-): Promise<Booking> {
+): Promise<BookingRecord> {
   const confirmation: ClientConfirmation =
     input.paymentIntentId !== undefined
       ? { kind: "intent", paymentIntentId: input.paymentIntentId }

@@ -490,6 +490,41 @@ describe("bookings and cancellation", () => {
     expect((await server.http.get(`/api/bookings/${booking.id}`, admin)).status).toBe(200);
   });
 
+  it("every booking answer links its ticket PDF for 15 minutes with no token; an altered or old link opens nothing", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const booking = await bookWithDevProvider(server, user.accessToken, showtimeId, ["C3"]);
+    const link = new URL(booking.ticketUrl);
+    expect(`${link.origin}${link.pathname}`).toBe(`${server.url}/api/bookings/${booking.id}/ticket.pdf`);
+    // As a page's link or an email's would open it: no Authorization header at all.
+    const pdf = await fetch(link);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect((await readPdf(new Uint8Array(await pdf.arrayBuffer()))).lines.join("\n")).toContain(
+      booking.reference,
+    );
+    const listed = await server.http.get<{ items: Booking[] }>("/api/bookings/my", user.accessToken);
+    expect(listed.body.items.find((b) => b.id === booking.id)?.ticketUrl).toMatch(/signature=/);
+
+    const altered = new URL(link);
+    altered.searchParams.set("expires", String(Number(link.searchParams.get("expires")) + 86_400));
+    const forged = await fetch(altered);
+    expect(forged.status).toBe(403);
+    expect(((await forged.json()) as ErrorBody).error.code).toBe("FORBIDDEN");
+    // Another booking's id under this booking's signature opens neither.
+    const other = await bookWithDevProvider(server, user.accessToken, showtimeId, ["C4"]);
+    const moved = new URL(link.toString().replace(booking.id, other.id));
+    expect((await fetch(moved)).status).toBe(403);
+
+    clock.advance(16 * 60_000);
+    const old = await fetch(link);
+    expect(old.status).toBe(410);
+    expect(((await old.json()) as ErrorBody).error.code).toBe("GONE");
+    // Asking for the booking again gives a link that works now.
+    const again = await server.http.get<Booking>(`/api/bookings/${booking.id}`, user.accessToken);
+    expect((await fetch(again.body.ticketUrl)).status).toBe(200);
+  });
+
   it("cancelling refunds what the policy bought with the booking allows, frees the seats, and twice is once", async () => {
     const start = new Date(clock.now().getTime() + 24 * 3_600_000).toISOString();
     const showtimeId = await showtimeOnSale(server, admin, start, { cancellationPolicy: policy });
