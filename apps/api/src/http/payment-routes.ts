@@ -50,8 +50,9 @@ export function paymentRoutes(deps: AppDeps) {
 
     routes.get(`${path}/:orderId`, async (c) => {
       try {
+        const returnUrl = clientReturnUrl(deps, c.req.query("returnUrl"));
         const order = await findOrder(c.req.param("orderId"));
-        return c.html(payPage(order).toString());
+        return c.html(payPage(order, returnUrl).toString());
       } catch (err) {
         return errorResponse(c, err);
       }
@@ -66,6 +67,7 @@ export function paymentRoutes(deps: AppDeps) {
       try {
         const order = await findOrder(c.req.param("orderId"));
         const options = await devPayOptions(c);
+        const returnUrl = clientReturnUrl(deps, options.returnUrl);
         const paid = dev.pay(
           {
             providerOrderId: order.providerOrderId,
@@ -90,6 +92,13 @@ export function paymentRoutes(deps: AppDeps) {
           signature: paid.signature,
           ...(webhookStatus === undefined ? { webhook: paid.webhook } : { webhookStatus }),
         };
+        if (returnUrl) {
+          // Back to the client's page, as a provider's checkout returns, with what it can show at once.
+          const status = options.fail ? "failed" : (await devPayOrder(deps, order.providerOrderId)).status;
+          returnUrl.searchParams.set("orderId", order.providerOrderId);
+          returnUrl.searchParams.set("status", status === "created" ? "pending" : status);
+          return c.redirect(returnUrl.toString(), 303);
+        }
         if ((c.req.header("accept") ?? "").includes("text/html")) {
           return c.html(paidPage(answer.orderId, options.fail, webhookStatus).toString());
         }
@@ -103,13 +112,29 @@ export function paymentRoutes(deps: AppDeps) {
   return routes;
 }
 
+/**
+ * Where the pay page sends the browser once paid: only a page of one of CLIENT_URL's origins, so the pay
+ * page can never be made to forward its visitor to somebody else's site.
+ */
+function clientReturnUrl(deps: AppDeps, given: string | undefined): URL | undefined {
+  if (given === undefined || given === "") {
+    return undefined;
+  }
+  const url = URL.canParse(given) ? new URL(given) : undefined;
+  if (!url || !deps.config.corsOrigins.includes(url.origin)) {
+    throw invalidField("returnUrl", "must be a page of one of the origins in CLIENT_URL");
+  }
+  return url;
+}
+
 async function devPayOptions(
   c: Context<AppEnv>,
-): Promise<{ amount?: number; fail: boolean; deliver: boolean }> {
+): Promise<{ amount?: number; fail: boolean; deliver: boolean; returnUrl?: string }> {
   const type = c.req.header("content-type") ?? "";
   if (type.includes("application/x-www-form-urlencoded")) {
     const form = await c.req.parseBody();
-    return { fail: form.fail === "true", deliver: true };
+    const returnUrl = typeof form.returnUrl === "string" ? form.returnUrl : undefined;
+    return { fail: form.fail === "true", deliver: true, ...(returnUrl ? { returnUrl } : {}) };
   }
   const text = await c.req.text();
   if (!text.trim()) {
@@ -129,10 +154,14 @@ async function devPayOptions(
   ) {
     throw invalidField("amount", "must be a positive whole number of minor units");
   }
+  if (b.returnUrl !== undefined && typeof b.returnUrl !== "string") {
+    throw invalidField("returnUrl", "must be a URL");
+  }
   return {
     ...(amount !== undefined ? { amount: amount as number } : {}),
     fail: b.fail === true,
     deliver: b.deliver !== false,
+    ...(typeof b.returnUrl === "string" ? { returnUrl: b.returnUrl } : {}),
   };
 }
 
@@ -142,20 +171,21 @@ function money(amount: number, currency: string): string {
 
 const PAGE_STYLE = "font-family:sans-serif;max-width:28rem;margin:3rem auto";
 
-function payPage(order: DevPayOrder): Html {
+function payPage(order: DevPayOrder, returnUrl: URL | undefined): Html {
   const total = money(order.amount, order.currency);
   const when = order.startAt.toLocaleString("en-IN", {
     timeZone: order.timeZone,
     dateStyle: "medium",
     timeStyle: "short",
   });
+  const back = returnUrl ? html`<input type="hidden" name="returnUrl" value="${returnUrl.toString()}">` : "";
   return html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boxoffice dev payment</title></head>
 <body style="${PAGE_STYLE}">
 <h1>Dev payment</h1><p>No money moves: this is the embedded dev provider.</p>
 <p><strong>${order.movieTitle}</strong>, ${order.theaterName}, ${when}: seats ${order.seatIds.join(", ")}</p>
 <p>Order <code>${order.providerOrderId}</code>: <strong>${total}</strong></p>
-<form method="post"><button type="submit">Pay ${total}</button></form>
-<form method="post"><input type="hidden" name="fail" value="true"><button type="submit">Fail the payment</button></form>
+<form method="post">${back}<button type="submit">Pay ${total}</button></form>
+<form method="post">${back}<input type="hidden" name="fail" value="true"><button type="submit">Fail the payment</button></form>
 </body></html>`;
 }
 

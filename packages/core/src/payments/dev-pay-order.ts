@@ -7,6 +7,8 @@ export interface DevPayOrder {
   providerOrderId: string;
   amount: number;
   currency: string;
+  /** created until a payment for it is recorded, then paid. */
+  status: "created" | "paid";
   movieTitle: string;
   theaterName: string;
   timeZone: string;
@@ -24,6 +26,7 @@ export async function devPayOrder(deps: { db: Database }, providerOrderId: strin
       providerOrderId: paymentOrders.providerOrderId,
       amount: paymentOrders.amount,
       currency: paymentOrders.currency,
+      status: paymentOrders.status,
       movieTitle: movies.title,
       theaterName: theaters.name,
       timeZone: theaters.timeZone,

@@ -16,7 +16,7 @@ import {
   sendWebhook,
   showtimeOnSale,
 } from "../../test/booking-fixtures.ts";
-import { registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
+import { issuePaths, registerAdmin, registerUser, serverForFile } from "../../test/harness.ts";
 
 const clock = manualClock("2029-12-20T10:00:00Z");
 // The clock moves past holds and show starts here; tokens must outlive those jumps.
@@ -488,6 +488,43 @@ describe("bookings and cancellation", () => {
     expect((await fetch(`${server.url}/api/bookings/${booking.id}/ticket.pdf`)).status).toBe(401);
     // Staff at the door and admins see any booking.
     expect((await server.http.get(`/api/bookings/${booking.id}`, admin)).status).toBe(200);
+  });
+
+  it("the dev pay page returns the browser to the client's returnUrl with the order's status, and only to CLIENT_URL's origins", async () => {
+    const showtimeId = await showtimeOnSale(server, admin);
+    const user = await registerUser(server);
+    const hold = await createHold(server, user.accessToken, showtimeId, ["B1"]);
+    const order = await createOrder(server, user.accessToken, hold.id);
+    const back = "http://localhost:5173/checkout/done?step=3";
+    const page = await fetch(`${order.payUrl}?returnUrl=${encodeURIComponent(back)}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`name="returnUrl" value="${back.replace("&", "&amp;")}"`);
+    // What the page's Pay button sends, as a browser would.
+    const paid = await fetch(order.payUrl ?? "", {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+      body: new URLSearchParams({ returnUrl: back }).toString(),
+      redirect: "manual",
+    });
+    expect(paid.status).toBe(303);
+    const location = new URL(paid.headers.get("location") ?? "");
+    expect(`${location.origin}${location.pathname}`).toBe("http://localhost:5173/checkout/done");
+    expect(Object.fromEntries(location.searchParams)).toEqual({
+      step: "3",
+      orderId: order.orderId,
+      status: "paid",
+    });
+    const status = await server.http.get<OrderStatus>(
+      `/api/payments/orders/${order.orderId}`,
+      user.accessToken,
+    );
+    expect(status.body.status).toBe("paid");
+
+    for (const elsewhere of ["https://evil.example/steal", "javascript:alert(1)", "not a url"]) {
+      const refused = await fetch(`${order.payUrl}?returnUrl=${encodeURIComponent(elsewhere)}`);
+      expect(refused.status).toBe(400);
+      expect(issuePaths((await refused.json()) as ErrorBody)).toEqual(["returnUrl"]);
+    }
   });
 
   it("every booking answer links its ticket PDF for 15 minutes with no token; an altered or old link opens nothing", async () => {
