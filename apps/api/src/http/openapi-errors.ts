@@ -8,15 +8,18 @@ export interface RouteShape {
   /** It needs `Authorization: Bearer`. */
   protect: boolean;
   idempotent: boolean;
+  /** It takes input at all (GET /users/me takes none, so nothing in the request can be invalid). */
+  takesInput: boolean;
 }
 
-export function routeShapeOf(meta: ProcedureMeta): RouteShape {
+export function routeShapeOf(meta: ProcedureMeta, takesInput: boolean): RouteShape {
   const method = meta.openapi.method;
   return {
     method,
     jsonBody: method === "POST" || method === "PATCH" || method === "PUT",
     protect: meta.openapi.protect ?? false,
     idempotent: meta.idempotent ?? false,
+    takesInput,
   };
 }
 
@@ -27,7 +30,7 @@ export function routeShapeOf(meta: ProcedureMeta): RouteShape {
  * back, from any route that reads it).
  */
 export function sharedErrors(shape: RouteShape): ErrorCode[] {
-  const codes: ErrorCode[] = ["VALIDATION_FAILED"];
+  const codes: ErrorCode[] = shape.takesInput || shape.idempotent ? ["VALIDATION_FAILED"] : [];
   if (shape.jsonBody) {
     codes.push("INVALID_JSON", "UNSUPPORTED_MEDIA_TYPE");
   }

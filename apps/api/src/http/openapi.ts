@@ -12,6 +12,7 @@ type Operation = {
   description?: string;
   security?: unknown[];
   parameters?: unknown[];
+  requestBody?: unknown;
   responses?: Record<string, unknown>;
 };
 
@@ -85,7 +86,7 @@ export function buildOpenApiDocument(
 }
 
 function describeOperation(op: Operation, meta: ProcedureMeta, name: string): void {
-  const shape = routeShapeOf(meta);
+  const shape = routeShapeOf(meta, (op.parameters ?? []).length > 0 || op.requestBody !== undefined);
   const codes = [...meta.errors, ...sharedErrors(shape)];
   const success = op.responses?.["200"];
   op.operationId = name;

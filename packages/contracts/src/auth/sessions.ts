@@ -160,7 +160,7 @@ export const refresh = contract({
 
 export const logout = contract({
   meta: {
-    errors: ["INVALID_TOKEN", "FORBIDDEN"],
+    errors: ["FORBIDDEN"],
     openapi: {
       method: "POST",
       path: "/auth/logout",
