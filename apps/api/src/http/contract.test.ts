@@ -82,6 +82,31 @@ async function tokenOf(on: TestServer, roles: Role[] = ["user"]) {
 const auth = (session: { accessToken: string }) => ({ token: session.accessToken });
 const asAdmin = () => auth(admin);
 
+/**
+ * The refusals every admin route on one resource shares: 400 for an id that is not one, 403 for a user
+ * who is not an admin, 404 for an id nothing has.
+ */
+async function adminRefusals(route: string, path: string, body?: unknown) {
+  const withBody = body === undefined ? {} : { body };
+  const swap = (id: string) => path.replace(/\/[0-9a-f-]{36}/, `/${id}`);
+  await answer(400, route, swap("nope"), { ...asAdmin(), ...withBody });
+  await answer(403, route, path, { ...auth(user), ...withBody });
+  await answer(404, route, swap(uuid()), { ...asAdmin(), ...withBody });
+}
+
+/** On the server that allows one request a minute: the first answers `first`, the next one 429. */
+async function secondIsLimited(first: number, route: string, options: () => Options) {
+  for (const status of [first, 429]) {
+    await answer(status, route, `/api${route.split(" ")[1]}`, options(), limited);
+  }
+}
+
+/** Creates something through an admin route, checking the 201 as any other answer: its id. */
+async function created(route: string, body: unknown): Promise<string> {
+  const path = `/api${route.split(" ")[1]}`;
+  return (await answer<{ id: string }>(201, route, path, { ...asAdmin(), body })).body.id;
+}
+
 /** A request of the right shape for each operation (random ids): what the shared statuses are driven with. */
 function samples(): Array<{ route: string; path: string; body?: unknown }> {
   const id = uuid();
@@ -238,17 +263,9 @@ describe("auth", () => {
     await answer(400, "POST /auth/register", "/api/auth/register", { body: {} });
     const phone = uniquePhone();
     await answer(401, "POST /auth/register", "/api/auth/register", { body: { phone, code: "000000" } });
-    for (const status of [201, 429]) {
-      await answer(
-        status,
-        "POST /auth/register",
-        "/api/auth/register",
-        {
-          body: { email: uniqueEmail(), password: "pw-12345678" },
-        },
-        limited,
-      );
-    }
+    await secondIsLimited(201, "POST /auth/register", () => ({
+      body: { email: uniqueEmail(), password: "pw-12345678" },
+    }));
     await answer(
       503,
       "POST /auth/register",
@@ -265,9 +282,7 @@ describe("auth", () => {
       body: { ...body, password: "wrong-password" },
     });
     await answer(400, "POST /auth/login", "/api/auth/login", { body: { email: "nope" } });
-    for (const status of [401, 429]) {
-      await answer(status, "POST /auth/login", "/api/auth/login", { body }, limited);
-    }
+    await secondIsLimited(401, "POST /auth/login", () => ({ body }));
     await answer(
       503,
       "POST /auth/login",
@@ -280,15 +295,7 @@ describe("auth", () => {
   it("otp/request: 200, 400, 429, 503 without SMS", async () => {
     await answer(200, "POST /auth/otp/request", "/api/auth/otp/request", { body: { phone: uniquePhone() } });
     await answer(400, "POST /auth/otp/request", "/api/auth/otp/request", { body: { phone: "12" } });
-    for (const status of [200, 429]) {
-      await answer(
-        status,
-        "POST /auth/otp/request",
-        "/api/auth/otp/request",
-        { body: { phone: uniquePhone() } },
-        limited,
-      );
-    }
+    await secondIsLimited(200, "POST /auth/otp/request", () => ({ body: { phone: uniquePhone() } }));
     await answer(
       503,
       "POST /auth/otp/request",
@@ -315,15 +322,7 @@ describe("auth", () => {
     await answer(200, "POST /auth/logout", "/api/auth/logout", {
       body: { refreshToken: refreshed.body.refreshToken },
     });
-    for (const status of [401, 429]) {
-      await answer(
-        status,
-        "POST /auth/refresh",
-        "/api/auth/refresh",
-        { body: { refreshToken: "x" } },
-        limited,
-      );
-    }
+    await secondIsLimited(401, "POST /auth/refresh", () => ({ body: { refreshToken: "x" } }));
   });
 });
 
@@ -369,9 +368,7 @@ describe("users", () => {
 
   it("an account, for admins: 200, 400, 403, 404", async () => {
     await answer(200, "GET /admin/users/{id}", `/api/admin/users/${user.user.id}`, asAdmin());
-    await answer(400, "GET /admin/users/{id}", "/api/admin/users/nope", asAdmin());
-    await answer(403, "GET /admin/users/{id}", `/api/admin/users/${user.user.id}`, auth(user));
-    await answer(404, "GET /admin/users/{id}", `/api/admin/users/${uuid()}`, asAdmin());
+    await adminRefusals("GET /admin/users/{id}", `/api/admin/users/${user.user.id}`);
   });
 });
 
@@ -406,24 +403,14 @@ describe("admin catalog", () => {
   it("theaters: 201, 200, 400, 403, 404, 409 with screens", async () => {
     await answer(400, "POST /admin/theaters", "/api/admin/theaters", { ...asAdmin(), body: {} });
     await answer(403, "POST /admin/theaters", "/api/admin/theaters", { ...auth(user), body: theaterInput() });
-    const created = await answer<{ id: string }>(201, "POST /admin/theaters", "/api/admin/theaters", {
-      ...asAdmin(),
-      body: theaterInput(),
-    });
-    const path = `/api/admin/theaters/${created.body.id}`;
+    const path = `/api/admin/theaters/${await created("POST /admin/theaters", theaterInput())}`;
     await answer(200, "PATCH /admin/theaters/{id}", path, { ...asAdmin(), body: { name: "Renamed" } });
     await answer(400, "PATCH /admin/theaters/{id}", path, { ...asAdmin(), body: { name: "" } });
-    await answer(403, "PATCH /admin/theaters/{id}", path, { ...auth(user), body: { name: "Mine" } });
-    await answer(404, "PATCH /admin/theaters/{id}", `/api/admin/theaters/${uuid()}`, {
-      ...asAdmin(),
-      body: {},
-    });
+    await adminRefusals("PATCH /admin/theaters/{id}", path, { name: "Mine" });
     await answer(200, "DELETE /admin/theaters/{id}", path, asAdmin());
     const { theater } = await createCatalog(server, admin.accessToken);
     await answer(409, "DELETE /admin/theaters/{id}", `/api/admin/theaters/${theater.id}`, asAdmin());
-    await answer(400, "DELETE /admin/theaters/{id}", "/api/admin/theaters/nope", asAdmin());
-    await answer(403, "DELETE /admin/theaters/{id}", `/api/admin/theaters/${theater.id}`, auth(user));
-    await answer(404, "DELETE /admin/theaters/{id}", `/api/admin/theaters/${uuid()}`, asAdmin());
+    await adminRefusals("DELETE /admin/theaters/{id}", `/api/admin/theaters/${theater.id}`);
   });
 
   it("screens: 201, 200, 400, 403, 404, 409", async () => {
@@ -445,11 +432,7 @@ describe("admin catalog", () => {
     await answer(200, "PATCH /admin/screens/{id}", path, { ...asAdmin(), body: { name: "Screen 1b" } });
     await answer(409, "PATCH /admin/screens/{id}", path, { ...asAdmin(), body: { name: "Screen 2" } });
     await answer(400, "PATCH /admin/screens/{id}", path, { ...asAdmin(), body: { name: "" } });
-    await answer(403, "PATCH /admin/screens/{id}", path, { ...auth(user), body: { name: "x" } });
-    await answer(404, "PATCH /admin/screens/{id}", `/api/admin/screens/${uuid()}`, {
-      ...asAdmin(),
-      body: {},
-    });
+    await adminRefusals("PATCH /admin/screens/{id}", path, { name: "x" });
     await createShowtime(
       server,
       admin.accessToken,
@@ -457,9 +440,7 @@ describe("admin catalog", () => {
       "2031-01-01T12:00:00Z",
     );
     await answer(409, "DELETE /admin/screens/{id}", path, asAdmin());
-    await answer(400, "DELETE /admin/screens/{id}", "/api/admin/screens/nope", asAdmin());
-    await answer(403, "DELETE /admin/screens/{id}", path, auth(user));
-    await answer(404, "DELETE /admin/screens/{id}", `/api/admin/screens/${uuid()}`, asAdmin());
+    await adminRefusals("DELETE /admin/screens/{id}", path);
     const spare = await answer<{ id: string }>(201, "POST /admin/screens", "/api/admin/screens", {
       ...asAdmin(),
       body: { ...body, name: "Spare" },
@@ -469,27 +450,19 @@ describe("admin catalog", () => {
 
   it("movies: 201, 200, 400, 403, 404, 409", async () => {
     const tmdbId = 100_000 + Math.floor(Math.random() * 1_000_000);
-    const created = await answer<{ id: string }>(201, "POST /admin/movies", "/api/admin/movies", {
-      ...asAdmin(),
-      body: movieInput({ tmdbId }),
-    });
+    const first = await created("POST /admin/movies", movieInput({ tmdbId }));
     await answer(409, "POST /admin/movies", "/api/admin/movies", {
       ...asAdmin(),
       body: movieInput({ tmdbId }),
     });
     await answer(400, "POST /admin/movies", "/api/admin/movies", { ...asAdmin(), body: {} });
     await answer(403, "POST /admin/movies", "/api/admin/movies", { ...auth(user), body: movieInput() });
-    const second = await answer<{ id: string }>(201, "POST /admin/movies", "/api/admin/movies", {
-      ...asAdmin(),
-      body: movieInput(),
-    });
-    const path = `/api/admin/movies/${second.body.id}`;
+    const path = `/api/admin/movies/${await created("POST /admin/movies", movieInput())}`;
     await answer(200, "PATCH /admin/movies/{id}", path, { ...asAdmin(), body: { title: "Renamed" } });
     await answer(409, "PATCH /admin/movies/{id}", path, { ...asAdmin(), body: { tmdbId } });
     await answer(400, "PATCH /admin/movies/{id}", path, { ...asAdmin(), body: { runtimeMinutes: 0 } });
-    await answer(403, "PATCH /admin/movies/{id}", path, { ...auth(user), body: {} });
-    await answer(404, "PATCH /admin/movies/{id}", `/api/admin/movies/${uuid()}`, { ...asAdmin(), body: {} });
-    await answer(200, "DELETE /admin/movies/{id}", `/api/admin/movies/${created.body.id}`, asAdmin());
+    await adminRefusals("PATCH /admin/movies/{id}", path, {});
+    await answer(200, "DELETE /admin/movies/{id}", `/api/admin/movies/${first}`, asAdmin());
     const { theater, screen, movie } = await createCatalog(server, admin.accessToken);
     await createShowtime(
       server,
@@ -498,9 +471,7 @@ describe("admin catalog", () => {
       "2031-02-01T12:00:00Z",
     );
     await answer(409, "DELETE /admin/movies/{id}", `/api/admin/movies/${movie.id}`, asAdmin());
-    await answer(400, "DELETE /admin/movies/{id}", "/api/admin/movies/nope", asAdmin());
-    await answer(403, "DELETE /admin/movies/{id}", path, auth(user));
-    await answer(404, "DELETE /admin/movies/{id}", `/api/admin/movies/${uuid()}`, asAdmin());
+    await adminRefusals("DELETE /admin/movies/{id}", path);
   });
 
   it("showtimes: 201, 200, 400, 403, 404, 409", async () => {
@@ -514,10 +485,7 @@ describe("admin catalog", () => {
       format: "2D",
       basePrice: 20_000,
     };
-    const created = await answer<{ id: string }>(201, "POST /admin/showtimes", "/api/admin/showtimes", {
-      ...asAdmin(),
-      body,
-    });
+    const path = `/api/admin/showtimes/${await created("POST /admin/showtimes", body)}`;
     await answer(409, "POST /admin/showtimes", "/api/admin/showtimes", { ...asAdmin(), body });
     await answer(400, "POST /admin/showtimes", "/api/admin/showtimes", {
       ...asAdmin(),
@@ -528,27 +496,17 @@ describe("admin catalog", () => {
       ...asAdmin(),
       body: { ...body, movieId: uuid() },
     });
-    const path = `/api/admin/showtimes/${created.body.id}`;
     await answer(200, "PATCH /admin/showtimes/{id}", path, { ...asAdmin(), body: { language: "Hindi" } });
     await answer(400, "PATCH /admin/showtimes/{id}", path, { ...asAdmin(), body: { basePrice: -1 } });
-    await answer(403, "PATCH /admin/showtimes/{id}", path, { ...auth(user), body: {} });
-    await answer(404, "PATCH /admin/showtimes/{id}", `/api/admin/showtimes/${uuid()}`, {
-      ...asAdmin(),
-      body: {},
-    });
-    const held = await answer<{ id: string }>(201, "POST /admin/showtimes", "/api/admin/showtimes", {
-      ...asAdmin(),
-      body: { ...body, startAt: "2032-02-01T12:00:00Z" },
-    });
-    await createHold(server, user.accessToken, held.body.id, ["A3"]);
-    await answer(409, "PATCH /admin/showtimes/{id}", `/api/admin/showtimes/${held.body.id}`, {
+    await adminRefusals("PATCH /admin/showtimes/{id}", path, {});
+    const held = await created("POST /admin/showtimes", { ...body, startAt: "2032-02-01T12:00:00Z" });
+    await createHold(server, user.accessToken, held, ["A3"]);
+    await answer(409, "PATCH /admin/showtimes/{id}", `/api/admin/showtimes/${held}`, {
       ...asAdmin(),
       body: { startAt: "2032-01-01T12:30:00Z" },
     });
-    await answer(409, "DELETE /admin/showtimes/{id}", `/api/admin/showtimes/${held.body.id}`, asAdmin());
-    await answer(400, "DELETE /admin/showtimes/{id}", "/api/admin/showtimes/nope", asAdmin());
-    await answer(403, "DELETE /admin/showtimes/{id}", path, auth(user));
-    await answer(404, "DELETE /admin/showtimes/{id}", `/api/admin/showtimes/${uuid()}`, asAdmin());
+    await answer(409, "DELETE /admin/showtimes/{id}", `/api/admin/showtimes/${held}`, asAdmin());
+    await adminRefusals("DELETE /admin/showtimes/{id}", path);
     await answer(200, "DELETE /admin/showtimes/{id}", path, asAdmin());
   });
 });
@@ -585,15 +543,10 @@ describe("seats", () => {
       headers: key,
     });
     const limitedUser = await tokenOf(limited);
-    for (const status of [404, 429]) {
-      await answer(
-        status,
-        route,
-        "/api/seats/hold",
-        { ...auth(limitedUser), body: { showtimeId: uuid(), seatIds: ["A1"] } },
-        limited,
-      );
-    }
+    await secondIsLimited(404, route, () => ({
+      ...auth(limitedUser),
+      body: { showtimeId: uuid(), seatIds: ["A1"] },
+    }));
   });
 
   it("refresh: 200, 400, 404, 409 at its maximum life, 410 once released", async () => {
@@ -662,25 +615,12 @@ describe("payments", () => {
     await answer(200, "DELETE /seats/hold/{holdId}", `/api/seats/hold/${hold.id}`, auth(other));
     await answer(410, route, "/api/payments/create-order", { ...auth(other), body: { holdId: hold.id } });
     const limitedUser = await tokenOf(limited);
-    for (const status of [404, 429]) {
-      await answer(
-        status,
-        route,
-        "/api/payments/create-order",
-        { ...auth(limitedUser), body: { holdId: uuid() } },
-        limited,
-      );
-    }
+    await secondIsLimited(404, route, () => ({ ...auth(limitedUser), body: { holdId: uuid() } }));
     // The dev provider has no intent flow, which is said before the hold is looked up.
-    for (const status of [409, 429]) {
-      await answer(
-        status,
-        "POST /payments/create-intent",
-        "/api/payments/create-intent",
-        { ...auth(limitedUser), body: { holdId: uuid() } },
-        limited,
-      );
-    }
+    await secondIsLimited(409, "POST /payments/create-intent", () => ({
+      ...auth(limitedUser),
+      body: { holdId: uuid() },
+    }));
   });
 
   it("an order: 200, 400, 404; the dev pay page and button: 200 (JSON and HTML), 400, 404", async () => {

@@ -28,16 +28,19 @@ export const PaymentOrderSchema = z
   .meta({ id: "PaymentOrder" });
 export type PaymentOrder = z.infer<typeof PaymentOrderSchema>;
 
+/** Starting a payment, either way: the hold must be yours and live, and the provider must answer. */
+const START_PAYMENT_ERRORS = [
+  "NOT_FOUND",
+  "PAYMENT_METHOD_DISABLED",
+  "HOLD_EXPIRED",
+  "GONE",
+  "RATE_LIMITED",
+  "PAYMENT_PROVIDER_ERROR",
+] as const;
+
 export const createOrder = contract({
   meta: {
-    errors: [
-      "NOT_FOUND",
-      "PAYMENT_METHOD_DISABLED",
-      "HOLD_EXPIRED",
-      "GONE",
-      "RATE_LIMITED",
-      "PAYMENT_PROVIDER_ERROR",
-    ],
+    errors: START_PAYMENT_ERRORS,
     openapi: {
       method: "POST",
       path: "/payments/create-order",
@@ -67,14 +70,7 @@ export const PaymentIntentSchema = z
 
 export const createIntent = contract({
   meta: {
-    errors: [
-      "NOT_FOUND",
-      "PAYMENT_METHOD_DISABLED",
-      "HOLD_EXPIRED",
-      "GONE",
-      "RATE_LIMITED",
-      "PAYMENT_PROVIDER_ERROR",
-    ],
+    errors: START_PAYMENT_ERRORS,
     openapi: {
       method: "POST",
       path: "/payments/create-intent",
