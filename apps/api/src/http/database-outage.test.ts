@@ -1,51 +1,17 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
-import { createLogger, loadConfig } from "@boxoffice/core";
-import { createDb } from "@boxoffice/db";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildDeps } from "../deps.ts";
-import { type RunningServer, startServer } from "../server.ts";
-import { HttpClient } from "../test/harness.ts";
-
-/** A port nothing listens on: PostgreSQL is down (connections refused, as while it restarts). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { startServerWithDatabaseDown } from "../test/database-down.ts";
+import type { HttpClient } from "../test/harness.ts";
 
 describe("while PostgreSQL is down", () => {
-  let server: RunningServer;
+  let server: Awaited<ReturnType<typeof startServerWithDatabaseDown>>;
   let http: HttpClient;
   let token: string;
 
   beforeAll(async () => {
-    const { config } = loadConfig({
-      NODE_ENV: "test",
-      JWT_ACCESS_SECRET: randomBytes(32).toString("hex"),
-      JWT_REFRESH_SECRET: randomBytes(32).toString("hex"),
-      RATE_LIMIT_AUTH_PER_MIN: "0",
-      RATE_LIMIT_HOLDS_PER_MIN: "0",
-    });
-    const deps = await buildDeps({ ...config, redisUrl: undefined }, createLogger("silent"), {
-      dbHandle: await createDb({
-        kind: "postgres",
-        url: `postgres://postgres@127.0.0.1:${await closedPort()}/down`,
-      }),
-    });
-    server = await startServer(deps, 0, "127.0.0.1");
-    http = new HttpClient(server.url);
-    token = (
-      await deps.tokens.signAccessToken({
-        userId: randomUUID(),
-        roles: ["user"],
-        tokenVersion: 0,
-        sessionId: randomUUID(),
-      })
-    ).token;
+    server = await startServerWithDatabaseDown();
+    http = server.http;
+    token = await server.tokenFor();
   });
   afterAll(async () => {
     await server?.close();

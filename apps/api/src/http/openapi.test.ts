@@ -90,6 +90,78 @@ describe("the OpenAPI document", () => {
   });
 });
 
+describe("what the document declares, from the contracts", () => {
+  type Op = {
+    operationId?: string;
+    description?: string;
+    security?: unknown[];
+    parameters?: Array<{ name: string; in: string }>;
+    responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+  };
+  const operations = async () => {
+    const { body: doc } = await server.http.get<Doc & { tags: Array<{ name: string; description: string }> }>(
+      "/api/openapi.json",
+    );
+    const ops = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, op]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        op: op as Op,
+      })),
+    );
+    return { doc, ops, op: (route: string) => ops.find((o) => o.route === route)?.op as Op };
+  };
+  const codesOf = (op: Op, status: string) =>
+    JSON.stringify(op.responses[status]?.content?.["application/json"]?.schema).match(
+      /"enum":\[([^\]]*)\]/,
+    )?.[1];
+
+  it("lists the statuses real answers have: 410 on create-order and refresh, 422 and 429 on holds, 402 on confirm, 503 everywhere", async () => {
+    const { ops, op } = await operations();
+    expect(codesOf(op("POST /payments/create-order"), "410")).toContain("HOLD_EXPIRED");
+    expect(codesOf(op("PATCH /seats/hold/{holdId}/refresh"), "410")).toContain("GONE");
+    expect(codesOf(op("POST /seats/hold"), "422")).toBe('"IDEMPOTENCY_KEY_REUSED"');
+    expect(codesOf(op("POST /seats/hold"), "429")).toBe('"RATE_LIMITED"');
+    expect(codesOf(op("POST /bookings/confirm"), "402")).toBe('"PAYMENT_FAILED"');
+    expect(op("POST /seats/hold").responses["409"]?.description).toContain("`SEATS_TAKEN`: ");
+    expect(ops.filter(({ op }) => !codesOf(op, "503")?.includes("UNAVAILABLE")).map((o) => o.route)).toEqual(
+      [],
+    );
+    const devPay = op("POST /payments/dev/pay/{orderId}").responses["200"];
+    expect(Object.keys(devPay?.content ?? {})).toEqual(["application/json", "text/html"]);
+  });
+
+  it("names each operation after its contract, describes it, and says which need a token, which take one, and which need none", async () => {
+    const { doc, ops, op } = await operations();
+    expect(op("POST /seats/hold").operationId).toBe("createHold");
+    expect(op("GET /admin/users/{id}").operationId).toBe("getUserById");
+    expect(ops.filter(({ op }) => !op.operationId || !op.description).map((o) => o.route)).toEqual([]);
+    expect(new Set(ops.map(({ op }) => op.operationId)).size).toBe(ops.length);
+    expect(op("GET /movies").security).toEqual([]);
+    expect(op("GET /seats/availability").security).toEqual([{}, { bearerAuth: [] }]);
+    expect(op("POST /seats/hold").parameters).toContainEqual(
+      expect.objectContaining({ name: "Idempotency-Key", in: "header" }),
+    );
+    expect(op("POST /payments/create-order").parameters ?? []).not.toContainEqual(
+      expect.objectContaining({ name: "Idempotency-Key" }),
+    );
+    expect(doc.tags.map((t) => t.name).sort()).toEqual(
+      ["admin", "auth", "bookings", "catalog", "payments", "seats", "users"].sort(),
+    );
+  });
+
+  it("says money is never negative", async () => {
+    const { doc } = await operations();
+    const schemas = doc.components.schemas as Record<
+      string,
+      { properties: Record<string, { minimum?: number }> }
+    >;
+    expect(schemas.Hold?.properties.total?.minimum).toBe(0);
+    expect(schemas.Booking?.properties.amount?.minimum).toBe(0);
+    expect(schemas.PaymentOrder?.properties.amount?.minimum).toBe(0);
+    expect(schemas.Showtime?.properties.basePrice?.minimum).toBe(0);
+  });
+});
+
 describe("the error schema", () => {
   it("ErrorBody resolves to { error: ErrorObject } with the codes of the one table, and every $ref resolves", async () => {
     const { body: doc } = await server.http.get<Doc>("/api/openapi.json");

@@ -1,14 +1,45 @@
-import { ErrorBodySchema } from "@boxoffice/contracts";
+import * as contracts from "@boxoffice/contracts";
+import { ErrorBodySchema, type ProcedureMeta } from "@boxoffice/contracts";
 import { generateOpenApiDocument, type OpenAPIObject, type OpenApiRouter } from "trpc-to-openapi";
 import { createSchema } from "zod-openapi";
 import { procedureMetas } from "../trpc/procedure-metas.ts";
 import type { AppRouter } from "../trpc/router.ts";
+import { errorResponses, routeShapeOf, sharedErrors } from "./openapi-errors.ts";
 
-type Operation = { responses?: Record<string, unknown> };
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  security?: unknown[];
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses?: Record<string, unknown>;
+};
+
+const TAGS = [
+  { name: "auth", description: "Accounts and sessions: register, sign in, refresh and sign out" },
+  { name: "users", description: "Your own profile and notification preferences" },
+  { name: "catalog", description: "Movies, theaters and showtimes, for anyone" },
+  { name: "seats", description: "Seat availability and holds: seats kept for you while you pay" },
+  { name: "payments", description: "Paying for a hold, and the providers' webhooks" },
+  { name: "bookings", description: "Bookings, their tickets, and cancelling them" },
+  { name: "admin", description: "The catalog and accounts, for admins" },
+];
+
+const IDEMPOTENCY_KEY = {
+  name: "Idempotency-Key",
+  in: "header",
+  required: false,
+  description:
+    "Makes a retry safe: a retry with the same key (same user, same request) answers the first attempt's " +
+    "result, or its 409/410 refusal, instead of running again. The same key with a different request is 422.",
+  schema: { type: "string", pattern: "^[\\w.:-]{1,128}$" },
+};
 
 /**
- * The OpenAPI document for the REST API, built from the same procedures. Error responses are rewritten
- * to the one `{ error: {...} }` body the API really sends, and creations answer with their real status.
+ * The OpenAPI document for the REST API, built from the same procedures. Each operation lists the errors
+ * its contract declares plus the ones every route of its shape shares, in the one `{ error: {...} }` body
+ * the API really sends; creations answer with their real status.
  */
 export function buildOpenApiDocument(
   appRouter: AppRouter,
@@ -21,56 +52,98 @@ export function buildOpenApiDocument(
     version,
     description:
       "Movie-ticket booking. Every procedure is also served over tRPC at `/trpc`. Errors always answer " +
-      "`{ error: { code, message, details?, requestId } }` with the status given by the error code.",
+      "`{ error: { code, message, details?, requestId } }` with the status given by the error code; each " +
+      "response lists the codes it may carry.",
     baseUrl: "/api",
     securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
   });
+  doc.tags = TAGS;
   // ErrorBody carries an id, so createSchema answers a $ref to it and puts the schemas themselves (ErrorBody
   // and the ErrorObject it refers to) in `components`: those are what the document needs.
   const { components: errorComponents } = createSchema(ErrorBodySchema);
   doc.components ??= {};
   doc.components.schemas = { ...doc.components.schemas, ...errorComponents };
-  const errorContent = { "application/json": { schema: { $ref: "#/components/schemas/ErrorBody" } } };
 
-  const successStatusByRoute = new Map<string, number>();
+  const byRoute = new Map<string, { meta: ProcedureMeta; name: string }>();
+  const nameByRoute = contractNames();
   for (const meta of procedureMetas(appRouter).values()) {
-    if (meta.successStatus) {
-      successStatusByRoute.set(
-        `${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`,
-        meta.successStatus,
-      );
-    }
+    const route = `${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`;
+    byRoute.set(route, { meta, name: nameByRoute.get(route) ?? "" });
   }
 
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
-    for (const [method, op] of Object.entries(item as Record<string, Operation & { security?: unknown[] }>)) {
-      op.responses ??= {};
-      const responses = op.responses;
-      for (const [status, description] of expectedErrors(path, method, (op.security ?? []).length > 0)) {
-        responses[status] ??= { description };
+    for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
+      const found = byRoute.get(`${method} ${path}`);
+      if (!found) {
+        throw new Error(`no procedure serves ${method.toUpperCase()} ${path}`);
       }
-      for (const [status, response] of Object.entries(responses)) {
-        if (Number(status) >= 400 || status === "default") {
-          responses[status] = { ...(response as object), content: errorContent };
-        }
-      }
-      const success = successStatusByRoute.get(`${method} ${path.replace(/^\/api/, "")}`);
-      if (success && responses["200"]) {
-        responses[String(success)] = responses["200"];
-        delete responses["200"];
+      describeOperation(op, found.meta, found.name);
+    }
+  }
+  addAdapterRoutes(doc, options.devPayments ?? false);
+  pruneUnusedSchemas(doc);
+  return doc;
+}
+
+function describeOperation(op: Operation, meta: ProcedureMeta, name: string): void {
+  const shape = routeShapeOf(meta, (op.parameters ?? []).length > 0 || op.requestBody !== undefined);
+  const codes = [...meta.errors, ...sharedErrors(shape)];
+  const success = op.responses?.["200"];
+  op.operationId = name;
+  op.description = meta.openapi.description ?? meta.openapi.summary;
+  if (meta.optionalAuth) {
+    // Anyone may call it; a valid token adds what is the caller's own (an invalid one counts as none).
+    op.security = [{}, { bearerAuth: [] }];
+  } else {
+    op.security = shape.protect ? [{ bearerAuth: [] }] : [];
+  }
+  if (shape.idempotent) {
+    op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
+  }
+  op.responses = { [String(meta.successStatus ?? 200)]: success, ...errorResponses(codes) };
+}
+
+/** Each contract's export name by its route (`post /seats/hold` → `createHold`): the operationId. */
+function contractNames(): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const [name, value] of Object.entries(contracts)) {
+    const meta = (value as { meta?: Partial<ProcedureMeta> } | undefined)?.meta;
+    if (meta?.openapi?.path) {
+      names.set(`${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`, name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Drops component schemas nothing refers to any more (the library's own error schemas, replaced by
+ * ErrorBody), following references from the paths through the schemas they name.
+ */
+function pruneUnusedSchemas(doc: OpenAPIObject): void {
+  const schemas = (doc.components?.schemas ?? {}) as Record<string, unknown>;
+  const used = new Set<string>();
+  const pending = [JSON.stringify(doc.paths)];
+  while (pending.length > 0) {
+    for (const match of (pending.pop() ?? "").matchAll(/"#\/components\/schemas\/([^"]+)"/g)) {
+      const name = match[1] ?? "";
+      if (!used.has(name) && schemas[name]) {
+        used.add(name);
+        pending.push(JSON.stringify(schemas[name]));
       }
     }
   }
-  addAdapterRoutes(doc, errorContent, options.devPayments ?? false);
-  return doc;
+  for (const name of Object.keys(schemas)) {
+    if (!used.has(name)) {
+      delete schemas[name];
+    }
+  }
 }
 
 /**
  * The routes that are not tRPC procedures (their bodies are not JSON-in/JSON-out): providers' webhooks,
  * the ticket PDF and the dev provider's pay page. Documented by hand, in the same error shape.
  */
-function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments: boolean): void {
-  const error = (description: string) => ({ description, content: errorContent });
+function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
   const raw = {
     required: true,
     description: "The provider's event, byte for byte as it was signed",
@@ -82,8 +155,9 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
       "application/json": {
         schema: {
           type: "object",
+          required: ["received", "eventId", "type", "outcome", "duplicate"],
           properties: {
-            received: { type: "boolean" },
+            received: { type: "boolean", const: true },
             eventId: { type: "string" },
             type: { type: "string" },
             outcome: { type: "string" },
@@ -93,30 +167,38 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
       },
     },
   };
-  const webhook = (summary: string, parameters: unknown[] = []) => ({
+  const webhook = (operationId: string, summary: string, parameters: unknown[] = []) => ({
     post: {
+      operationId,
       tags: ["payments"],
       summary,
       description:
         "Signed by the provider (`X-Razorpay-Signature` over the raw body, or `Stripe-Signature` with its " +
         "timestamp). Every event is recorded under an identity from the signed body (never from " +
-        "`X-Razorpay-Event-Id`, which is not signed), so a replay under any header is a no-op.",
+        "`X-Razorpay-Event-Id`, which is not signed), so a replay under any header is a no-op. A 404 means " +
+        "that provider is not enabled here; the provider retries a 5xx.",
+      security: [],
       parameters,
       requestBody: raw,
       responses: {
         "200": received,
-        "400": error("Forged or missing signature, or not an event (nothing changes)"),
-        "404": error("That provider is not enabled here"),
-        "413": error("Body too large"),
-        "500": error("Unexpected server error (the provider retries)"),
+        ...errorResponses([
+          "VALIDATION_FAILED",
+          "INVALID_JSON",
+          "INVALID_SIGNATURE",
+          "NOT_FOUND",
+          "PAYLOAD_TOO_LARGE",
+          "INTERNAL",
+          "UNAVAILABLE",
+        ]),
       },
     },
   });
   const orderId = { name: "orderId", in: "path", required: true, schema: { type: "string" } };
   doc.paths ??= {};
   Object.assign(doc.paths, {
-    "/payments/webhook": webhook("Webhook of the configured payment provider"),
-    "/payments/webhook/{provider}": webhook("Webhook of one provider", [
+    "/payments/webhook": webhook("receiveWebhook", "Webhook of the configured payment provider"),
+    "/payments/webhook/{provider}": webhook("receiveProviderWebhook", "Webhook of one provider", [
       {
         name: "provider",
         in: "path",
@@ -126,8 +208,11 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
     ]),
     "/bookings/{id}/ticket.pdf": {
       get: {
+        operationId: "getTicketPdf",
         tags: ["bookings"],
         summary: "The ticket as a PDF: movie, theater, screen, seats, local show time, amount and QR",
+        description:
+          "For the booking's owner, staff and admins; anyone else's booking is a 404, as on GET /bookings/{id}.",
         security: [{ bearerAuth: [] }],
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         responses: {
@@ -135,10 +220,14 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
             description: "The PDF",
             content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
           },
-          "400": error("Invalid input (VALIDATION_FAILED)"),
-          "401": error("Missing, invalid or expired access token"),
-          "404": error("No such booking (or not yours)"),
-          "500": error("Unexpected server error"),
+          ...errorResponses([
+            "VALIDATION_FAILED",
+            "UNAUTHENTICATED",
+            "INVALID_TOKEN",
+            "NOT_FOUND",
+            "INTERNAL",
+            "UNAVAILABLE",
+          ]),
         },
       },
     },
@@ -146,23 +235,33 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
   if (!devPayments) {
     return;
   }
+  const pageErrors = errorResponses(["NOT_FOUND", "INTERNAL", "UNAVAILABLE"]);
   Object.assign(doc.paths, {
     "/payments/dev/pay/{orderId}": {
       get: {
+        operationId: "getDevPayPage",
         tags: ["payments"],
         summary: "Dev provider only: the pay page for an order",
+        description: "An HTML page with the order, its seats and total, and buttons to pay or fail it.",
+        security: [],
         parameters: [orderId],
         responses: {
           "200": {
             description: "An HTML page with a Pay button",
             content: { "text/html": { schema: { type: "string" } } },
           },
-          "404": error("No such dev order"),
+          ...pageErrors,
         },
       },
       post: {
+        operationId: "devPay",
         tags: ["payments"],
         summary: "Dev provider only: pay an order (fires a correctly signed webhook at this server)",
+        description:
+          "Answers Checkout's handler fields, to send to POST /bookings/confirm. With `deliver: false` the " +
+          "signed webhook comes back in the answer instead of being sent. The page's own form posts " +
+          "form-encoded and gets an HTML page back (`Accept: text/html`).",
+        security: [],
         parameters: [orderId],
         requestBody: {
           required: false,
@@ -171,7 +270,11 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
               schema: {
                 type: "object",
                 properties: {
-                  amount: { type: "integer", description: "Pay a different amount (minor units)" },
+                  amount: {
+                    type: "integer",
+                    minimum: 1,
+                    description: "Pay a different amount (minor units)",
+                  },
                   fail: { type: "boolean" },
                   deliver: {
                     type: "boolean",
@@ -180,57 +283,52 @@ function addAdapterRoutes(doc: OpenAPIObject, errorContent: object, devPayments:
                 },
               },
             },
+            "application/x-www-form-urlencoded": {
+              schema: { type: "object", properties: { fail: { type: "string", enum: ["true"] } } },
+            },
           },
         },
         responses: {
-          "200": { description: "Checkout's handler fields (orderId, paymentId, signature)" },
-          "400": error("Invalid input"),
-          "404": error("No such dev order"),
+          "200": {
+            description: "Checkout's handler fields, and the webhook or what this server answered it",
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["orderId", "paymentId", "signature"],
+                  properties: {
+                    orderId: { type: "string" },
+                    paymentId: { type: "string" },
+                    signature: { type: "string" },
+                    webhook: {
+                      type: "object",
+                      description: "With `deliver: false`: the signed webhook, to send yourself",
+                      required: ["body", "headers"],
+                      properties: {
+                        body: { type: "string" },
+                        headers: { type: "object", additionalProperties: { type: "string" } },
+                      },
+                    },
+                    webhookStatus: {
+                      type: "integer",
+                      description: "The status this server answered the webhook with",
+                    },
+                  },
+                },
+              },
+              "text/html": { schema: { type: "string" } },
+            },
+          },
+          ...errorResponses([
+            "VALIDATION_FAILED",
+            "INVALID_JSON",
+            "NOT_FOUND",
+            "PAYLOAD_TOO_LARGE",
+            "INTERNAL",
+            "UNAVAILABLE",
+          ]),
         },
       },
     },
   });
-}
-
-/** The routes that send or check an SMS code: with no SMS provider they answer 503 SMS_UNAVAILABLE. */
-const PHONE_CODE_PATHS = new Set([
-  "post /auth/otp/request",
-  "post /auth/register",
-  "post /auth/login",
-  "patch /users/me",
-]);
-
-/** The errors a route can answer, from what it is: every status comes from the one error table. */
-function expectedErrors(path: string, method: string, protectedRoute: boolean): Array<[string, string]> {
-  const errors: Array<[string, string]> = [["400", "Invalid input (VALIDATION_FAILED, INVALID_JSON)"]];
-  if (protectedRoute) {
-    errors.push(["401", "Missing, invalid or expired access token"]);
-  }
-  if (path.startsWith("/admin/")) {
-    errors.push(["403", "Needs the admin role"]);
-  }
-  if (path.includes("{")) {
-    errors.push(["404", "No such resource"]);
-  }
-  if (method !== "get") {
-    errors.push(
-      ["409", "Conflicts with the current state"],
-      ["413", "Body too large"],
-      ["415", "Body is not JSON"],
-    );
-  }
-  if (path.startsWith("/auth/")) {
-    errors.push(["401", "Wrong credentials, token or code"], ["429", "Rate limited (see Retry-After)"]);
-  }
-  if (path === "/auth/refresh" || path === "/auth/logout") {
-    errors.push(
-      ["403", "The refresh cookie came from an origin not in CLIENT_URL"],
-      ["415", "Body is not JSON (required when the refresh cookie is the credential)"],
-    );
-  }
-  if (PHONE_CODE_PATHS.has(`${method} ${path}`)) {
-    errors.push(["503", "SMS_UNAVAILABLE: phone sign-in is off, no SMS provider is configured"]);
-  }
-  errors.push(["500", "Unexpected server error"]);
-  return errors;
 }

@@ -88,6 +88,7 @@ export type Session = z.infer<typeof SessionSchema>;
 
 export const register = contract({
   meta: {
+    errors: ["EMAIL_TAKEN", "PHONE_TAKEN", "INVALID_CODE", "OTP_LOCKED", "RATE_LIMITED", "SMS_UNAVAILABLE"],
     openapi: {
       method: "POST",
       path: "/auth/register",
@@ -103,6 +104,7 @@ export const register = contract({
 
 export const login = contract({
   meta: {
+    errors: ["INVALID_CREDENTIALS", "INVALID_CODE", "OTP_LOCKED", "RATE_LIMITED", "SMS_UNAVAILABLE"],
     openapi: {
       method: "POST",
       path: "/auth/login",
@@ -117,6 +119,7 @@ export const login = contract({
 
 export const requestOtp = contract({
   meta: {
+    errors: ["RATE_LIMITED", "SMS_UNAVAILABLE"],
     openapi: {
       method: "POST",
       path: "/auth/otp/request",
@@ -141,6 +144,7 @@ const RefreshTokenInputSchema = z.strictObject({
 
 export const refresh = contract({
   meta: {
+    errors: ["INVALID_TOKEN", "FORBIDDEN", "RATE_LIMITED"],
     openapi: {
       method: "POST",
       path: "/auth/refresh",
@@ -156,6 +160,7 @@ export const refresh = contract({
 
 export const logout = contract({
   meta: {
+    errors: ["FORBIDDEN"],
     openapi: {
       method: "POST",
       path: "/auth/logout",

@@ -9,7 +9,7 @@ export type BookingStatus = z.infer<typeof BookingStatusSchema>;
 
 export const RefundSchema = z
   .object({
-    amount: z.number().int().meta({ description: "Minor units going back" }),
+    amount: z.number().int().min(0).meta({ description: "Minor units going back" }),
     currency: z.string(),
     status: z.enum(["pending", "submitted", "processed", "failed"]).meta({
       description: "pending or submitted: on its way; processed: the provider has paid it back",
@@ -25,8 +25,8 @@ export const BookingSchema = z
     status: BookingStatusSchema,
     showtimeId: IdSchema,
     seatIds: z.array(z.string()),
-    seats: z.array(z.object({ seatId: z.string(), type: SeatTypeSchema, price: z.number().int() })),
-    amount: z.number().int().meta({ description: "Minor units paid" }),
+    seats: z.array(z.object({ seatId: z.string(), type: SeatTypeSchema, price: z.number().int().min(0) })),
+    amount: z.number().int().min(0).meta({ description: "Minor units paid" }),
     currency: z.string(),
     showtime: z.object({
       startAt: z.iso.datetime(),
@@ -87,6 +87,14 @@ export type ConfirmBookingInput = z.infer<typeof ConfirmBookingInputSchema>;
 
 export const confirmBooking = contract({
   meta: {
+    errors: [
+      "NOT_FOUND",
+      "INVALID_SIGNATURE",
+      "PAYMENT_FAILED",
+      "PAYMENT_PENDING",
+      "PAYMENT_REFUNDED",
+      "PAYMENT_PROVIDER_ERROR",
+    ],
     openapi: {
       method: "POST",
       path: "/bookings/confirm",
@@ -105,6 +113,7 @@ export const confirmBooking = contract({
 
 export const listMyBookings = contract({
   meta: {
+    errors: [],
     openapi: {
       method: "GET",
       path: "/bookings/my",
@@ -128,6 +137,7 @@ const BookingIdSchema = z.strictObject({ id: IdSchema });
 
 export const getBooking = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/bookings/{id}",
@@ -145,7 +155,7 @@ export const CancellationQuoteSchema = z
     bookingId: IdSchema,
     cancellable: z.boolean(),
     refundPercent: z.number().int(),
-    refundAmount: z.number().int().meta({ description: "Minor units you would get back now" }),
+    refundAmount: z.number().int().min(0).meta({ description: "Minor units you would get back now" }),
     currency: z.string(),
     policy: z.object({
       tiers: z.array(z.object({ minHoursBefore: z.number(), refundPercent: z.number().int() })),
@@ -156,6 +166,7 @@ export const CancellationQuoteSchema = z
 
 export const getCancellationQuote = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/bookings/{id}/cancellation",
@@ -170,6 +181,7 @@ export const getCancellationQuote = contract({
 
 export const cancelBooking = contract({
   meta: {
+    errors: ["NOT_FOUND", "FORBIDDEN", "CANCELLATION_CLOSED"],
     openapi: {
       method: "POST",
       path: "/bookings/{id}/cancel",

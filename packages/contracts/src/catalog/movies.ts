@@ -34,6 +34,7 @@ export type Movie = z.infer<typeof MovieSchema>;
 
 export const listMovies = contract({
   meta: {
+    errors: [],
     openapi: {
       method: "GET",
       path: "/movies",
@@ -64,7 +65,7 @@ export const ShowtimeBriefSchema = z
     screenName: z.string(),
     language: z.string(),
     format: z.string(),
-    basePrice: z.number().int(),
+    basePrice: z.number().int().min(0),
     currency: z.string(),
     status: z.string(),
   })
@@ -73,6 +74,7 @@ export type ShowtimeBrief = z.infer<typeof ShowtimeBriefSchema>;
 
 export const getMovie = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/movies/{id}",
@@ -125,6 +127,7 @@ export type MovieInput = z.infer<typeof MovieInputSchema>;
 
 export const createMovie = contract({
   meta: {
+    errors: ["FORBIDDEN", "CONFLICT"],
     openapi: {
       method: "POST",
       path: "/admin/movies",
@@ -144,6 +147,7 @@ export type MoviePatch = z.infer<typeof MoviePatchSchema>;
 
 export const updateMovie = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT"],
     openapi: {
       method: "PATCH",
       path: "/admin/movies/{id}",
@@ -158,6 +162,7 @@ export const updateMovie = contract({
 
 export const deleteMovie = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "HAS_DEPENDENTS"],
     openapi: {
       method: "DELETE",
       path: "/admin/movies/{id}",

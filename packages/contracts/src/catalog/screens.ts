@@ -28,6 +28,7 @@ export type ScreenInput = z.infer<typeof ScreenInputSchema>;
 
 export const createScreen = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT"],
     openapi: {
       method: "POST",
       path: "/admin/screens",
@@ -50,6 +51,7 @@ export type ScreenPatch = z.infer<typeof ScreenPatchSchema>;
 
 export const updateScreen = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT", "SEATS_IN_USE"],
     openapi: {
       method: "PATCH",
       path: "/admin/screens/{id}",
@@ -66,6 +68,7 @@ export const updateScreen = contract({
 
 export const deleteScreen = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "HAS_DEPENDENTS"],
     openapi: {
       method: "DELETE",
       path: "/admin/screens/{id}",

@@ -55,7 +55,7 @@ export const ShowtimeSchema = z
     salesCloseAt: z.iso.datetime(),
     language: z.string(),
     format: ShowtimeFormatSchema,
-    basePrice: z.number().int().meta({ description: "Minor units (paise) for a standard seat" }),
+    basePrice: z.number().int().min(0).meta({ description: "Minor units (paise) for a standard seat" }),
     currency: z.string(),
     seatTypePrices: SeatTypePricesSchema,
     pricingRules: z.array(PricingRuleSchema),
@@ -77,6 +77,7 @@ export const ShowtimeListItemSchema = ShowtimeSchema.extend({
 
 export const listShowtimes = contract({
   meta: {
+    errors: [],
     openapi: {
       method: "GET",
       path: "/showtimes",
@@ -99,6 +100,7 @@ export const listShowtimes = contract({
 
 export const getShowtime = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/showtimes/{id}",
@@ -156,6 +158,7 @@ export type ShowtimeInput = z.infer<typeof ShowtimeInputSchema>;
 
 export const createShowtime = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT", "SHOWTIME_OVERLAP"],
     openapi: {
       method: "POST",
       path: "/admin/showtimes",
@@ -177,6 +180,7 @@ export type ShowtimePatch = z.infer<typeof ShowtimePatchSchema>;
 
 export const updateShowtime = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "CONFLICT", "SHOWTIME_OVERLAP", "SEATS_IN_USE"],
     openapi: {
       method: "PATCH",
       path: "/admin/showtimes/{id}",
@@ -191,6 +195,7 @@ export const updateShowtime = contract({
 
 export const deleteShowtime = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "SEATS_IN_USE", "HAS_DEPENDENTS"],
     openapi: {
       method: "DELETE",
       path: "/admin/showtimes/{id}",

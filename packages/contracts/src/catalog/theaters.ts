@@ -106,6 +106,7 @@ const NearSchema = z
 
 export const listTheaters = contract({
   meta: {
+    errors: [],
     openapi: {
       method: "GET",
       path: "/theaters",
@@ -127,6 +128,7 @@ export const listTheaters = contract({
 
 export const getTheater = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/theaters/{id}",
@@ -151,6 +153,7 @@ export type TheaterInput = z.infer<typeof TheaterInputSchema>;
 
 export const createTheater = contract({
   meta: {
+    errors: ["FORBIDDEN"],
     openapi: {
       method: "POST",
       path: "/admin/theaters",
@@ -177,6 +180,7 @@ export type TheaterPatch = z.infer<typeof TheaterPatchSchema>;
 
 export const updateTheater = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND"],
     openapi: {
       method: "PATCH",
       path: "/admin/theaters/{id}",
@@ -191,6 +195,7 @@ export const updateTheater = contract({
 
 export const deleteTheater = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND", "HAS_DEPENDENTS"],
     openapi: {
       method: "DELETE",
       path: "/admin/theaters/{id}",

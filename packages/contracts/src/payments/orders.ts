@@ -19,7 +19,7 @@ export const PaymentOrderSchema = z
     orderId: z.string().meta({ description: "The provider's order id: pass it to its checkout" }),
     provider: PaymentProviderSchema,
     holdId: IdSchema,
-    amount: z.number().int().meta({ description: "Minor units (paise), the hold's locked total" }),
+    amount: z.number().int().min(0).meta({ description: "Minor units (paise), the hold's locked total" }),
     currency: z.string(),
     holdExpiresAt: z.iso.datetime().meta({ description: "Pay before this, or the seats may be gone" }),
     keyId: z.string().optional().meta({ description: "Razorpay: the key id Checkout opens with" }),
@@ -28,8 +28,19 @@ export const PaymentOrderSchema = z
   .meta({ id: "PaymentOrder" });
 export type PaymentOrder = z.infer<typeof PaymentOrderSchema>;
 
+/** Starting a payment, either way: the hold must be yours and live, and the provider must answer. */
+const START_PAYMENT_ERRORS = [
+  "NOT_FOUND",
+  "PAYMENT_METHOD_DISABLED",
+  "HOLD_EXPIRED",
+  "GONE",
+  "RATE_LIMITED",
+  "PAYMENT_PROVIDER_ERROR",
+] as const;
+
 export const createOrder = contract({
   meta: {
+    errors: START_PAYMENT_ERRORS,
     openapi: {
       method: "POST",
       path: "/payments/create-order",
@@ -51,7 +62,7 @@ export const PaymentIntentSchema = z
     paymentIntentId: z.string(),
     clientSecret: z.string().meta({ description: "Give it to Stripe.js to collect the card" }),
     holdId: IdSchema,
-    amount: z.number().int(),
+    amount: z.number().int().min(0),
     currency: z.string(),
     holdExpiresAt: z.iso.datetime(),
   })
@@ -59,6 +70,7 @@ export const PaymentIntentSchema = z
 
 export const createIntent = contract({
   meta: {
+    errors: START_PAYMENT_ERRORS,
     openapi: {
       method: "POST",
       path: "/payments/create-intent",
@@ -82,7 +94,7 @@ export const OrderStatusSchema = z
         "created: not paid yet; paid: booked (see bookingId); refunded: paid, but the seats could not be " +
         "booked and the money is going back; failed: the last payment attempt failed",
     }),
-    amount: z.number().int(),
+    amount: z.number().int().min(0),
     currency: z.string(),
     bookingId: IdSchema.nullable(),
   })
@@ -91,6 +103,7 @@ export type OrderStatus = z.infer<typeof OrderStatusSchema>;
 
 export const getOrder = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/payments/orders/{orderId}",

@@ -49,8 +49,8 @@ export const HoldSchema = z
     id: IdSchema,
     showtimeId: IdSchema,
     seatIds: z.array(z.string()),
-    seats: z.array(z.object({ seatId: z.string(), type: SeatTypeSchema, price: z.number().int() })),
-    total: z.number().int().meta({ description: "Minor units, locked for the life of the hold" }),
+    seats: z.array(z.object({ seatId: z.string(), type: SeatTypeSchema, price: z.number().int().min(0) })),
+    total: z.number().int().min(0).meta({ description: "Minor units, locked for the life of the hold" }),
     currency: z.string(),
     status: z.enum(["active", "released", "expired", "replaced", "converted"]),
     expiresAt: z.iso.datetime(),
@@ -64,6 +64,16 @@ export type Hold = z.infer<typeof HoldSchema>;
 
 export const createHold = contract({
   meta: {
+    errors: [
+      "NOT_FOUND",
+      "SALES_CLOSED",
+      "SEATS_TAKEN",
+      "SEATS_UNAVAILABLE",
+      "ORPHAN_SEAT",
+      "NO_SEATS_TOGETHER",
+      "HOLD_LIFETIME_EXCEEDED",
+      "RATE_LIMITED",
+    ],
     openapi: {
       method: "POST",
       path: "/seats/hold",
@@ -89,6 +99,7 @@ const HoldIdInputSchema = z.strictObject({ holdId: IdSchema });
 
 export const refreshHold = contract({
   meta: {
+    errors: ["NOT_FOUND", "HOLD_MAX_LIFETIME", "HOLD_EXPIRED", "GONE"],
     openapi: {
       method: "PATCH",
       path: "/seats/hold/{holdId}/refresh",
@@ -105,6 +116,7 @@ export const refreshHold = contract({
 
 export const releaseHold = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "DELETE",
       path: "/seats/hold/{holdId}",
@@ -138,6 +150,7 @@ export type Availability = z.infer<typeof AvailabilitySchema>;
 
 export const getAvailability = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/seats/availability",
@@ -146,6 +159,7 @@ export const getAvailability = contract({
       tags: ["seats"],
       protect: false,
     },
+    optionalAuth: true,
   },
   input: z.strictObject({ showtimeId: IdSchema }),
   output: AvailabilitySchema,

@@ -28,6 +28,7 @@ export const NameSchema = lineOfText(100);
 
 export const getMe = contract({
   meta: {
+    errors: ["NOT_FOUND"],
     openapi: { method: "GET", path: "/users/me", summary: "Your profile", tags: ["users"], protect: true },
   },
   input: z.void(),
@@ -61,6 +62,7 @@ export type UpdateMeInput = z.infer<typeof UpdateMeInputSchema>;
 
 export const updateMe = contract({
   meta: {
+    errors: ["NOT_FOUND", "PHONE_TAKEN", "INVALID_CODE", "OTP_LOCKED", "SMS_UNAVAILABLE"],
     openapi: {
       method: "PATCH",
       path: "/users/me",
@@ -76,6 +78,7 @@ export const updateMe = contract({
 
 export const getUserById = contract({
   meta: {
+    errors: ["FORBIDDEN", "NOT_FOUND"],
     openapi: {
       method: "GET",
       path: "/admin/users/{id}",
