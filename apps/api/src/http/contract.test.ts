@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Booking, Hold, PaymentOrder, Role, Session } from "@boxoffice/contracts";
+import { signTicketLink } from "@boxoffice/core";
 import { users } from "@boxoffice/db";
 import { eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -640,6 +641,17 @@ describe("payments", () => {
       raw: "fail=true",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
     });
+    const back = encodeURIComponent("http://localhost:5173/done");
+    await answer(200, "GET /payments/dev/pay/{orderId}", `${page}?returnUrl=${back}`);
+    await answer(
+      400,
+      "GET /payments/dev/pay/{orderId}",
+      `${page}?returnUrl=${encodeURIComponent("https://x.example/")}`,
+    );
+    await answer(303, "POST /payments/dev/pay/{orderId}", page, {
+      raw: `fail=true&returnUrl=${back}`,
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "text/html" },
+    });
   });
 
   it("webhooks: 200, 400 unsigned, 404 for a provider not enabled here", async () => {
@@ -710,6 +722,14 @@ describe("bookings", () => {
       await answer(400, route, `/api/bookings/nope${suffix}`, auth(user));
       await answer(404, route, `/api/bookings/${booking.id}${suffix}`, auth(other));
     }
+    const one = await answer<Booking>(200, "GET /bookings/{id}", `/api/bookings/${booking.id}`, auth(user));
+    const link = new URL(one.body.ticketUrl);
+    await answer(200, "GET /bookings/{id}/ticket.pdf", `${link.pathname}${link.search}`);
+    link.searchParams.set("signature", "AAAA");
+    await answer(403, "GET /bookings/{id}/ticket.pdf", `${link.pathname}${link.search}`);
+    const old = signTicketLink(server.deps.ticketLinkKey, booking.id, new Date(Date.now() - 60_000));
+    const oldQuery = new URLSearchParams({ expires: String(old.expires), signature: old.signature });
+    await answer(410, "GET /bookings/{id}/ticket.pdf", `${link.pathname}?${oldQuery}`);
   });
 
   it("cancel: 200, 400, 403 for staff, 404, 409 once the show has started", async () => {

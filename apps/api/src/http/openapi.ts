@@ -212,9 +212,27 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
         tags: ["bookings"],
         summary: "The ticket as a PDF: movie, theater, screen, seats, local show time, amount and QR",
         description:
-          "For the booking's owner, staff and admins; anyone else's booking is a 404, as on GET /bookings/{id}.",
-        security: [{ bearerAuth: [] }],
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+          "For the booking's owner, staff and admins with their token (anyone else's booking is a 404, as on " +
+          "GET /bookings/{id}), or for anyone through the booking's `ticketUrl`: the same path with `expires` " +
+          "and `signature`, which works for 15 minutes with no token (an altered link is 403, an old one 410).",
+        security: [{ bearerAuth: [] }, {}],
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
+          {
+            name: "expires",
+            in: "query",
+            required: false,
+            description: "From the booking's ticketUrl: when the link stops working (Unix seconds)",
+            schema: { type: "string", pattern: "^[0-9]+$" },
+          },
+          {
+            name: "signature",
+            in: "query",
+            required: false,
+            description: "From the booking's ticketUrl: the API's signature over the booking and expires",
+            schema: { type: "string" },
+          },
+        ],
         responses: {
           "200": {
             description: "The PDF",
@@ -224,7 +242,9 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
             "VALIDATION_FAILED",
             "UNAUTHENTICATED",
             "INVALID_TOKEN",
+            "FORBIDDEN",
             "NOT_FOUND",
+            "GONE",
             "INTERNAL",
             "UNAVAILABLE",
           ]),
@@ -235,7 +255,14 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
   if (!devPayments) {
     return;
   }
-  const pageErrors = errorResponses(["NOT_FOUND", "INTERNAL", "UNAVAILABLE"]);
+  const pageErrors = errorResponses(["VALIDATION_FAILED", "NOT_FOUND", "INTERNAL", "UNAVAILABLE"]);
+  const returnUrl = {
+    type: "string",
+    format: "uri",
+    description:
+      "A page of one of CLIENT_URL's origins (any other is 400): once paid, the browser is sent there (303) " +
+      "with `orderId` and `status` (`paid`, `failed` or `pending`) added to its query",
+  };
   Object.assign(doc.paths, {
     "/payments/dev/pay/{orderId}": {
       get: {
@@ -244,7 +271,7 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
         summary: "Dev provider only: the pay page for an order",
         description: "An HTML page with the order, its seats and total, and buttons to pay or fail it.",
         security: [],
-        parameters: [orderId],
+        parameters: [orderId, { name: "returnUrl", in: "query", required: false, schema: returnUrl }],
         responses: {
           "200": {
             description: "An HTML page with a Pay button",
@@ -280,15 +307,25 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
                     type: "boolean",
                     description: "false: return the signed webhook instead of sending it",
                   },
+                  returnUrl,
                 },
               },
             },
             "application/x-www-form-urlencoded": {
-              schema: { type: "object", properties: { fail: { type: "string", enum: ["true"] } } },
+              schema: {
+                type: "object",
+                properties: { fail: { type: "string", enum: ["true"] }, returnUrl },
+              },
             },
           },
         },
         responses: {
+          "303": {
+            description: "With `returnUrl`: back to the client's page, with the order's id and status",
+            headers: {
+              Location: { description: "The returnUrl with orderId and status", schema: { type: "string" } },
+            },
+          },
           "200": {
             description: "Checkout's handler fields, and the webhook or what this server answered it",
             content: {

@@ -174,7 +174,8 @@ export class HttpClient {
       body = JSON.stringify(options.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body });
+    // A redirect is an answer to check, not one to follow.
+    const res = await fetch(`${this.baseUrl}${path}`, { method, headers, body, redirect: "manual" });
     const text = await res.text();
     let parsed: unknown = text;
     try {
