@@ -9,4 +9,5 @@ export * from "./invariants.ts";
 export * from "./private-redis.ts";
 export * from "./process.ts";
 export * from "./redis-keys.ts";
+export * from "./stand-in.ts";
 export * from "./webhook-receiver.ts";
