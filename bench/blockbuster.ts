@@ -9,7 +9,7 @@
  * schema, dropped at exit. Usage: npx tsx bench/blockbuster.ts [--quick] (--help for more).
  */
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
-import { createTestDb } from "@boxoffice/db/testing";
+import type { createTestDb } from "@boxoffice/db/testing";
 import {
   checkAnswers,
   checkInvariants,
@@ -21,7 +21,7 @@ import {
   salesOf,
 } from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
-import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
+import { CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { Tally } from "./lib/load.ts";
 import { createNaiveTable, NAIVE_SALES } from "./lib/naive-table.ts";
@@ -34,12 +34,13 @@ import {
   type SellingSide,
   seedSide,
 } from "./lib/race.ts";
-import { fixed, machineLines, type RaceResult, raceRates, raceTable } from "./lib/report.ts";
+import { fixed, type RaceResult, raceRates, raceTable } from "./lib/report.ts";
 import {
   DEFAULT_DATABASE_URL,
+  freshSchema,
   type JwtSecrets,
-  loadLine,
   newJwtSecrets,
+  printHead,
   redactedUrl,
   runBench,
   startApiProcesses,
@@ -185,10 +186,7 @@ async function benchmark(
   cleanup: Cleanup,
 ): Promise<number> {
   const runStarted = performance.now();
-  const idleLoad = await backgroundLoad(1000);
-  const dbHandle = await createTestDb(databaseUrl);
-  cleanup.push("drop the bench schema", () => dbHandle.close());
-  const schema = dbHandle.migrationsSchema;
+  const { idleLoad, dbHandle, schema } = await freshSchema(databaseUrl, cleanup);
   const appNames = {
     api: `boxoffice-bench-api-${process.pid}`,
     seed: `boxoffice-bench-seed-${process.pid}`,
@@ -205,13 +203,8 @@ async function benchmark(
     cleanup,
   );
 
-  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
-  console.log("boxoffice blockbuster race: boxoffice next to the seed's check-then-write\n");
-  for (const line of machineLines(version)) {
-    console.log(line);
-  }
-  printParameters(options, databaseUrl, schema);
-  console.log(loadLine(idleLoad));
+  const title = "boxoffice blockbuster race: boxoffice next to the seed's check-then-write";
+  await printHead(title, pool, idleLoad, () => printParameters(options, databaseUrl, schema));
 
   const setupStarted = performance.now();
   const data = await setUpData(options, clients.api, dbHandle, jwtSecrets);

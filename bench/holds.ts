@@ -7,18 +7,16 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import type { DbHandle } from "@boxoffice/db";
-import { createTestDb } from "@boxoffice/db/testing";
 import { LoadClient } from "@boxoffice/testkit";
 import { Cleanup } from "./lib/cleanup.ts";
-import { backgroundLoad } from "./lib/cpu.ts";
 import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { openPool } from "./lib/pg.ts";
-import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
+import { type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
 import {
   DEFAULT_DATABASE_URL,
-  loadLine,
+  freshSchema,
   newJwtSecrets,
+  printHead,
   redactedUrl,
   runBench,
   startApiProcesses,
@@ -101,21 +99,11 @@ function printResults(results: PhaseResult[], problems: string[], serverErrors: 
 }
 
 async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cleanup): Promise<number> {
-  // Figures from a machine busy with something else are not comparable: measure that first, and say it.
-  const idleLoad = await backgroundLoad(1000);
-  const dbHandle: DbHandle = await createTestDb(databaseUrl);
-  cleanup.push("drop the bench schema", () => dbHandle.close());
-  // createTestDb puts its fresh schema first on the search path, which is where migrations went.
-  const schema = dbHandle.migrationsSchema;
+  const { idleLoad, dbHandle, schema } = await freshSchema(databaseUrl, cleanup);
   const { appNames, servers, client, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
-
-  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
-  console.log("boxoffice seat-hold benchmark\n");
-  for (const line of machineLines(version)) {
-    console.log(line);
-  }
-  printParameters(options, databaseUrl, schema);
-  console.log(loadLine(idleLoad));
+  await printHead("boxoffice seat-hold benchmark", pool, idleLoad, () =>
+    printParameters(options, databaseUrl, schema),
+  );
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);

@@ -1,6 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { createTestDb } from "@boxoffice/db/testing";
 import { deleteRedisKeys } from "@boxoffice/testkit";
 import type { Cleanup } from "./cleanup.ts";
+import { backgroundLoad } from "./cpu.ts";
+import type { Pool } from "./pg.ts";
+import { machineLines } from "./report.ts";
 import { type ServerProcess, spawnApiServer } from "./server-process.ts";
 
 export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
@@ -13,11 +17,29 @@ export function redactedUrl(url: string): string {
   return parsed.toString();
 }
 
-/** The `load:` line: figures from a machine busy with something else are not comparable, so say it. */
-export function loadLine(idleLoad: number): string {
-  return (
+/**
+ * A bench's start: how busy the machine is before anything runs (figures from a machine busy with
+ * something else are not comparable), then a fresh migrated schema, dropped at cleanup.
+ */
+export async function freshSchema(databaseUrl: string, cleanup: Cleanup) {
+  const idleLoad = await backgroundLoad(1000);
+  const dbHandle = await createTestDb(databaseUrl);
+  cleanup.push("drop the bench schema", () => dbHandle.close());
+  // createTestDb puts its fresh schema first on the search path, which is where migrations went.
+  return { idleLoad, dbHandle, schema: dbHandle.migrationsSchema };
+}
+
+/** The report's head: its title, the machine, the bench's parameters, and the `load:` line. */
+export async function printHead(title: string, pool: Pool, idleLoad: number, parameters: () => void) {
+  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
+  console.log(`${title}\n`);
+  for (const line of machineLines(version)) {
+    console.log(line);
+  }
+  parameters();
+  console.log(
     `load:     ${idleLoad.toFixed(0)}% of all cores busy before the bench started` +
-    (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : "")
+      (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : ""),
   );
 }
 
