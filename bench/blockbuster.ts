@@ -9,7 +9,7 @@
  * schema, dropped at exit. Usage: npx tsx bench/blockbuster.ts [--quick] (--help for more).
  */
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
-import type { createTestDb } from "@boxoffice/db/testing";
+import type { DbHandle } from "@boxoffice/db";
 import {
   checkAnswers,
   checkInvariants,
@@ -19,8 +19,9 @@ import {
   type Sales,
   SEATS,
   salesOf,
+  seatIdsOf,
 } from "@boxoffice/testkit";
-import { Cleanup } from "./lib/cleanup.ts";
+import type { Cleanup } from "./lib/cleanup.ts";
 import { CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { Tally } from "./lib/load.ts";
@@ -36,12 +37,10 @@ import {
 } from "./lib/race.ts";
 import { fixed, type RaceResult, raceRates, raceTable } from "./lib/report.ts";
 import {
-  DEFAULT_DATABASE_URL,
   freshSchema,
   type JwtSecrets,
   newJwtSecrets,
   printHead,
-  redactedUrl,
   runBench,
   startApiProcesses,
 } from "./lib/run.ts";
@@ -53,7 +52,6 @@ import {
   layoutOf,
   SEATS_PER_ROW,
   scheduleShowtimes,
-  seatIdsOf,
 } from "./lib/setup.ts";
 
 const WARMUP_USERS = 50;
@@ -127,8 +125,7 @@ async function startServers(
   return { api, seed, clients, jwtSecrets };
 }
 
-function printParameters(options: BlockbusterOptions, databaseUrl: string, schema: string): void {
-  console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
+function printParameters(options: BlockbusterOptions): void {
   console.log(
     "boxoffice: the API in a process of its own (bench/api-server.ts: buildDeps + startServer), " +
       `NODE_ENV=development for the dev payment provider, log level ${options.serverLogLevel} to a temp file, ` +
@@ -150,7 +147,8 @@ function printParameters(options: BlockbusterOptions, databaseUrl: string, schem
 async function setUpData(
   options: BlockbusterOptions,
   client: LoadClient,
-  dbHandle: Awaited<ReturnType<typeof createTestDb>>,
+  dbHandle: DbHandle,
+  pool: Pool,
   jwtSecrets: JwtSecrets,
 ) {
   const layout = layoutOf(options.seats / SEATS_PER_ROW);
@@ -167,7 +165,7 @@ async function setUpData(
     },
     systemClock,
   );
-  const users = await crowdOfUsers(dbHandle.db, tokens, options.users);
+  const users = await crowdOfUsers(pool, tokens, options.users);
   const take = (n: number) => showtimes.splice(0, n);
   return {
     users,
@@ -204,10 +202,10 @@ async function benchmark(
   );
 
   const title = "boxoffice blockbuster race: boxoffice next to the seed's check-then-write";
-  await printHead(title, pool, idleLoad, () => printParameters(options, databaseUrl, schema));
+  await printHead(title, pool, { idleLoad, databaseUrl, schema }, () => printParameters(options));
 
   const setupStarted = performance.now();
-  const data = await setUpData(options, clients.api, dbHandle, jwtSecrets);
+  const data = await setUpData(options, clients.api, dbHandle, pool, jwtSecrets);
   console.log(
     `setup:    servers ready ${((setupStarted - runStarted) / 1000).toFixed(1)} s after the start; ` +
       `${options.users} users, ${2 * options.rounds + 2} showtimes in ` +
@@ -379,8 +377,5 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
 }
 
 const options = blockbusterOptions(process.argv.slice(2));
-const cleanup = new Cleanup();
 const watchdogMs = (150 + 3 * (2 * options.rounds * options.roundSeconds + 2 * options.warmupSeconds)) * 1000;
-runBench(cleanup, watchdogMs, () =>
-  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
-);
+runBench(watchdogMs, ({ databaseUrl, cleanup }) => benchmark(options, databaseUrl, cleanup));

@@ -8,19 +8,11 @@
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
 import { LoadClient } from "@boxoffice/testkit";
-import { Cleanup } from "./lib/cleanup.ts";
+import type { Cleanup } from "./lib/cleanup.ts";
 import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { openPool } from "./lib/pg.ts";
 import { type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
-import {
-  DEFAULT_DATABASE_URL,
-  freshSchema,
-  newJwtSecrets,
-  printHead,
-  redactedUrl,
-  runBench,
-  startApiProcesses,
-} from "./lib/run.ts";
+import { freshSchema, newJwtSecrets, printHead, runBench, startApiProcesses } from "./lib/run.ts";
 import {
   apiHold,
   hotShowtime,
@@ -32,8 +24,7 @@ import {
 } from "./lib/scenarios.ts";
 import { ROWS, SEATS_PER_ROW, setUp } from "./lib/setup.ts";
 
-function printParameters(options: BenchOptions, databaseUrl: string, schema: string): void {
-  console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
+function printParameters(options: BenchOptions): void {
   console.log(
     `API:      ${options.apiProcesses} separate process${options.apiProcesses > 1 ? "es" : ""} ` +
       `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=development for the dev payment provider, ` +
@@ -101,8 +92,8 @@ function printResults(results: PhaseResult[], problems: string[], serverErrors: 
 async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cleanup): Promise<number> {
   const { idleLoad, dbHandle, schema } = await freshSchema(databaseUrl, cleanup);
   const { appNames, servers, client, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
-  await printHead("boxoffice seat-hold benchmark", pool, idleLoad, () =>
-    printParameters(options, databaseUrl, schema),
+  await printHead("boxoffice seat-hold benchmark", pool, { idleLoad, databaseUrl, schema }, () =>
+    printParameters(options),
   );
 
   const setupStarted = performance.now();
@@ -132,8 +123,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 }
 
 const options = holdsOptions(process.argv.slice(2));
-const cleanup = new Cleanup();
 // A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
-runBench(cleanup, (120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, () =>
-  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+runBench((120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, ({ databaseUrl, cleanup }) =>
+  benchmark(options, databaseUrl, cleanup),
 );

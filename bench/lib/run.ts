@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { createTestDb } from "@boxoffice/db/testing";
 import { deleteRedisKeys } from "@boxoffice/testkit";
-import type { Cleanup } from "./cleanup.ts";
+import { Cleanup } from "./cleanup.ts";
 import { backgroundLoad } from "./cpu.ts";
 import type { Pool } from "./pg.ts";
 import { machineLines } from "./report.ts";
 import { type ServerProcess, spawnApiServer } from "./server-process.ts";
 
-export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
-export function redactedUrl(url: string): string {
+function redactedUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) {
     parsed.password = "***";
@@ -29,13 +29,20 @@ export async function freshSchema(databaseUrl: string, cleanup: Cleanup) {
   return { idleLoad, dbHandle, schema: dbHandle.migrationsSchema };
 }
 
-/** The report's head: its title, the machine, the bench's parameters, and the `load:` line. */
-export async function printHead(title: string, pool: Pool, idleLoad: number, parameters: () => void) {
+/** The report's head: its title, the machine, the database, the bench's parameters, the `load:` line. */
+export async function printHead(
+  title: string,
+  pool: Pool,
+  run: { idleLoad: number; databaseUrl: string; schema: string },
+  parameters: () => void,
+) {
+  const { idleLoad } = run;
   const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
   console.log(`${title}\n`);
   for (const line of machineLines(version)) {
     console.log(line);
   }
+  console.log(`database: ${redactedUrl(run.databaseUrl)}, schema ${run.schema} (dropped at exit)`);
   parameters();
   console.log(
     `load:     ${idleLoad.toFixed(0)}% of all cores busy before the bench started` +
@@ -47,7 +54,12 @@ export async function printHead(title: string, pool: Pool, idleLoad: number, par
  * Runs a bench's main: cleanup on exit, also on Ctrl-C, and a watchdog that ends a run that hangs
  * (setup, rounds, checks or cleanup) after `limitMs`. The exit code is main's; 1 if it throws.
  */
-export function runBench(cleanup: Cleanup, limitMs: number, main: () => Promise<number>): void {
+export function runBench(
+  limitMs: number,
+  main: (run: { databaseUrl: string; cleanup: Cleanup }) => Promise<number>,
+): void {
+  const cleanup = new Cleanup();
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const stopOnSignal = () => {
     console.error("\ninterrupted: cleaning up");
     void cleanup.run().finally(() => process.exit(130));
@@ -60,7 +72,7 @@ export function runBench(cleanup: Cleanup, limitMs: number, main: () => Promise<
   }, limitMs).unref();
   const guarded = async () => {
     try {
-      return await main();
+      return await main({ databaseUrl, cleanup });
     } finally {
       await cleanup.run();
     }

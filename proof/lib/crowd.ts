@@ -1,9 +1,9 @@
-import { type CrowdOptions, checkPaidOrders, runRace } from "@boxoffice/testkit";
+import { type CrowdOptions, checkPaidOrders, plainLayout, runRace } from "@boxoffice/testkit";
 import type { ScenarioContext } from "./context.ts";
 import { Customer, WebhookCourier } from "./flow.ts";
 import { type JourneyOptions, journeys } from "./journey.ts";
 import { availabilityProblems, settle } from "./settle.ts";
-import { type ProofUser, plainLayout } from "./setup.ts";
+import type { ProofUser } from "./setup.ts";
 import { rng, round } from "./stats.ts";
 import { Tally } from "./tally.ts";
 

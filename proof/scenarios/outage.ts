@@ -1,12 +1,12 @@
 import type { Answer, RequestOptions } from "@boxoffice/testkit";
-import { percentile } from "@boxoffice/testkit";
+import { percentile, plainLayout } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
 import { Customer } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
 import type { PrivateServices } from "../lib/services.ts";
-import { type ProofUser, plainLayout } from "../lib/setup.ts";
+import type { ProofUser } from "../lib/setup.ts";
 import { round, sleep, waitFor } from "../lib/stats.ts";
 
 const SETTINGS = {

@@ -1,10 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { devPaymentProvider } from "@boxoffice/core";
-import { checkPaidOrders } from "@boxoffice/testkit";
+import { checkPaidOrders, plainLayout } from "@boxoffice/testkit";
 import type { Scenario, ScenarioContext } from "../lib/context.ts";
 import { Customer, type DevPaid, errorCode, type SignedWebhook, WebhookCourier } from "../lib/flow.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
-import { type ProofUser, plainLayout } from "../lib/setup.ts";
+import type { ProofUser } from "../lib/setup.ts";
 import { pool, rng, round, shuffle, sleep } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 

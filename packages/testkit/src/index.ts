@@ -1,5 +1,6 @@
 export * from "./answers.ts";
 export * from "./args.ts";
+export * from "./catalog.ts";
 export * from "./crowd.ts";
 export * from "./fake-http.ts";
 export * from "./fake-razorpay.ts";
