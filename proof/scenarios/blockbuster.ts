@@ -1,11 +1,11 @@
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
+import { type Scenario, type ScenarioContext, SHORT_HOLD_TTL_SECONDS, SHORT_HOLDS } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
 import { round } from "../lib/stats.ts";
 
 const SETTINGS = {
   // Quick: the same crowd, arriving faster, bounded at 20 s of load (users still in the flow finish).
-  quick: { users: 2_000, arrivalMs: 10_000, loadMs: 20_000, inFlight: 200, holdTtl: 10 },
-  full: { users: 2_000, arrivalMs: 90_000, loadMs: 150_000, inFlight: 200, holdTtl: 10 },
+  quick: { users: 2_000, arrivalMs: 10_000, loadMs: 20_000, inFlight: 200 },
+  full: { users: 2_000, arrivalMs: 90_000, loadMs: 150_000, inFlight: 200 },
 };
 
 /**
@@ -19,7 +19,7 @@ export const blockbuster: Scenario = {
   summary: "2,000 users race through the REST API for one 300-seat showtime on 4 APIs and 2 workers",
   processes: { apis: 4, workers: 2 },
   budgetMs: { quick: 75_000, full: 300_000 },
-  env: { HOLD_TTL_SECONDS: "10" },
+  env: SHORT_HOLDS,
   async run(ctx: ScenarioContext) {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
     const crowd = await ProofCrowd.start(ctx, settings.users, 20_301);
@@ -40,7 +40,7 @@ export const blockbuster: Scenario = {
           release: 0.1,
           refresh: 0.2,
           abandonAtCheckout: 0.05,
-          payLate: { share: 0.08, holdTtlSeconds: settings.holdTtl },
+          payLate: { share: 0.08, holdTtlSeconds: SHORT_HOLD_TTL_SECONDS },
           leaveToWebhook: 0.15,
         },
         webhookDelayMs: 1_500,

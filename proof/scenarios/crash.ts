@@ -1,4 +1,4 @@
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
+import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
 import { Customer, persist, type WebhookCourier } from "../lib/flow.ts";
 import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
@@ -65,7 +65,7 @@ export const crash: Scenario = {
   summary: "kill -9 an API mid-confirmation and a worker mid-sweep, restart them: nothing paid is lost",
   processes: { apis: 2, workers: 2 },
   budgetMs: { quick: 90_000, full: 300_000 },
-  env: { HOLD_TTL_SECONDS: "10" },
+  env: SHORT_HOLDS,
   async run(ctx: ScenarioContext) {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
     const crowd = await ProofCrowd.start(ctx, settings.users, 40_417);

@@ -1,7 +1,7 @@
 import type { Answer, RequestOptions } from "@boxoffice/testkit";
 import { percentile, plainLayout } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
+import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
 import { Customer } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
@@ -14,7 +14,6 @@ const SETTINGS = {
   full: { usersPerSecond: 8, inFlight: 40, redisDownMs: 30_000, pgDownMs: 15_000, calmMs: 10_000 },
 };
 const HOLDS_PER_MIN = 20;
-const HOLD_TTL_S = 10;
 /** After PostgreSQL is back, answers already on their way may still be 503s for this long. */
 const MARGIN_MS = 3_000;
 /** While Redis is down, a probe holds a free seat (and releases it) this often. */
@@ -49,7 +48,7 @@ export const outage: Scenario = {
   expected5xx: [503],
   budgetMs: { quick: 100_000, full: 360_000 },
   env: {
-    HOLD_TTL_SECONDS: String(HOLD_TTL_S),
+    ...SHORT_HOLDS,
     // Each simulated user has an address of its own (X-Forwarded-For), so the hold limit can be on.
     TRUST_PROXY: "true",
     RATE_LIMIT_HOLDS_PER_MIN: String(HOLDS_PER_MIN),
