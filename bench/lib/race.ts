@@ -1,7 +1,14 @@
 import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
-import { type Answer, type LoadClient, type RaceRecords, runRace } from "@boxoffice/testkit";
+import {
+  type Answer,
+  type LoadClient,
+  pickDistinct,
+  type RaceRecords,
+  randomInt,
+  runRace,
+  seededRng,
+} from "@boxoffice/testkit";
 import { type Outcome, type Tally, timed } from "./load.ts";
-import { pickDistinct, randomInt, seededRng } from "./random.ts";
 import { apiHold, type HoldFn } from "./scenarios.ts";
 import type { BenchUser } from "./setup.ts";
 

@@ -1,10 +1,10 @@
-import { type CrowdOptions, checkPaidOrders, plainLayout, runRace } from "@boxoffice/testkit";
+import { type CrowdOptions, checkPaidOrders, plainLayout, runRace, seededRng } from "@boxoffice/testkit";
 import type { ScenarioContext } from "./context.ts";
 import { Customer, WebhookCourier } from "./flow.ts";
 import { type JourneyOptions, journeys } from "./journey.ts";
 import { availabilityProblems, settle } from "./settle.ts";
 import type { ProofUser } from "./setup.ts";
-import { rng, round } from "./stats.ts";
+import { round } from "./stats.ts";
 import { Tally } from "./tally.ts";
 
 type OwnJourney = Omit<
@@ -31,7 +31,7 @@ export class ProofCrowd {
     readonly users: ProofUser[],
     seed: number,
   ) {
-    this.random = rng(seed);
+    this.random = seededRng(seed);
     this.courier = new WebhookCourier(ctx.http);
   }
 

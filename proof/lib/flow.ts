@@ -1,7 +1,6 @@
 import type { Availability, Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
-import type { Answer, LoadClient } from "@boxoffice/testkit";
+import { type Answer, type LoadClient, sleep } from "@boxoffice/testkit";
 import type { ProofUser } from "./setup.ts";
-import { sleep } from "./stats.ts";
 
 export interface SignedWebhook {
   body: string;

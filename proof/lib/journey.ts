@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { RaceSide } from "@boxoffice/testkit";
+import { type RaceSide, sleep } from "@boxoffice/testkit";
 import { type Customer, errorCode, persist, type WebhookCourier } from "./flow.ts";
 import { pickSeats } from "./seats.ts";
-import { sleep } from "./stats.ts";
 import type { Tally } from "./tally.ts";
 
 /** Shares of customers (0-1) who, holding seats, do something other than pay straight away. */

@@ -1,9 +1,9 @@
+import { sleep } from "@boxoffice/testkit";
 import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
 import { Customer, persist, type WebhookCourier } from "../lib/flow.ts";
 import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
 import type { ManagedProcess } from "../lib/processes.ts";
-import { sleep } from "../lib/stats.ts";
 
 const SETTINGS = {
   quick: {

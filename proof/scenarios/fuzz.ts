@@ -7,6 +7,7 @@
  * bad token on a protected route, 400 for bad JSON or an id that is not one, 415 for a body not sent as
  * JSON.
  */
+import { seededRng, shuffle } from "@boxoffice/testkit";
 import fc from "fast-check";
 import { ACCESS_TABLE } from "../lib/access-table.ts";
 import type { Scenario, ScenarioContext, ScenarioResult } from "../lib/context.ts";
@@ -55,24 +56,6 @@ export function fuzzSeed(quick = false): number {
     return given;
   }
   return quick ? QUICK_SEED : Math.floor(Math.random() * 2 ** 31);
-}
-
-/** A seeded shuffle (mulberry32), so the operations interleave the same way for the same seed. */
-function shuffle<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 interface Planned extends FuzzCase {
@@ -182,7 +165,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       }
     }
   });
-  const plan = [...fixed, ...shuffle(sampled, seed)];
+  const plan = [...fixed, ...shuffle(sampled, seededRng(seed))];
   ctx.log(`${ops.length} operations; ${fixed.length} fixed and ${sampled.length} sampled cases`);
 
   await sender.start();

@@ -1,5 +1,5 @@
 import type { Answer, RequestOptions } from "@boxoffice/testkit";
-import { percentile, plainLayout } from "@boxoffice/testkit";
+import { percentile, plainLayout, sleep } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
 import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
 import { ProofCrowd } from "../lib/crowd.ts";
@@ -7,7 +7,7 @@ import { Customer } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
 import type { PrivateServices } from "../lib/services.ts";
 import type { ProofUser } from "../lib/setup.ts";
-import { round, sleep, waitFor } from "../lib/stats.ts";
+import { round, waitFor } from "../lib/stats.ts";
 
 const SETTINGS = {
   quick: { usersPerSecond: 8, inFlight: 24, redisDownMs: 12_000, pgDownMs: 5_000, calmMs: 3_000 },

@@ -1,11 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { devPaymentProvider } from "@boxoffice/core";
-import { checkPaidOrders, plainLayout } from "@boxoffice/testkit";
+import { checkPaidOrders, plainLayout, seededRng, shuffle, sleep } from "@boxoffice/testkit";
 import { type Scenario, type ScenarioContext, SHORT_HOLD_TTL_SECONDS, SHORT_HOLDS } from "../lib/context.ts";
 import { Customer, type DevPaid, errorCode, type SignedWebhook, WebhookCourier } from "../lib/flow.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
 import type { ProofUser } from "../lib/setup.ts";
-import { pool, rng, round, shuffle, sleep } from "../lib/stats.ts";
+import { pool, round } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 
 const SETTINGS = {
@@ -55,7 +55,7 @@ export const webhooks: Scenario = {
   env: SHORT_HOLDS,
   async run(ctx: ScenarioContext) {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
-    const random = rng(60_607);
+    const random = seededRng(60_607);
     const dev = devPaymentProvider(ctx.secrets.jwtRefreshSecret);
     const showtime = await ctx.setup.showtime(plainLayout(settings.rows, settings.seatsPerRow));
     const counts = split(settings.orders);

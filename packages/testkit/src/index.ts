@@ -9,6 +9,8 @@ export * from "./http-client.ts";
 export * from "./invariants.ts";
 export * from "./private-redis.ts";
 export * from "./process.ts";
+export * from "./random.ts";
 export * from "./redis-keys.ts";
 export * from "./stand-in.ts";
+export * from "./table.ts";
 export * from "./webhook-receiver.ts";
