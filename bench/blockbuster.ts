@@ -11,6 +11,7 @@
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
 import type { DbHandle } from "@boxoffice/db";
 import {
+  type Cleanup,
   checkAnswers,
   checkInvariants,
   LoadClient,
@@ -21,7 +22,6 @@ import {
   salesOf,
   seatIdsOf,
 } from "@boxoffice/testkit";
-import type { Cleanup } from "./lib/cleanup.ts";
 import { CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { Tally } from "./lib/load.ts";

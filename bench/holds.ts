@@ -7,8 +7,7 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import { LoadClient } from "@boxoffice/testkit";
-import type { Cleanup } from "./lib/cleanup.ts";
+import { type Cleanup, LoadClient } from "@boxoffice/testkit";
 import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { openPool } from "./lib/pg.ts";
 import { type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";

@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createTestDb } from "@boxoffice/db/testing";
-import { deleteRedisKeys } from "@boxoffice/testkit";
-import { Cleanup } from "./cleanup.ts";
+import { Cleanup, deleteRedisKeys } from "@boxoffice/testkit";
 import { backgroundLoad } from "./cpu.ts";
 import type { Pool } from "./pg.ts";
 import { machineLines } from "./report.ts";
@@ -59,22 +58,27 @@ export function runBench(
   main: (run: { databaseUrl: string; cleanup: Cleanup }) => Promise<number>,
 ): void {
   const cleanup = new Cleanup();
+  const undo = async () => {
+    for (const failure of await cleanup.run()) {
+      console.error(failure);
+    }
+  };
   const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const stopOnSignal = () => {
     console.error("\ninterrupted: cleaning up");
-    void cleanup.run().finally(() => process.exit(130));
+    void undo().finally(() => process.exit(130));
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   setTimeout(() => {
     console.error(`bench: still running after ${limitMs / 1000} s: giving up`);
-    void cleanup.run().finally(() => process.exit(2));
+    void undo().finally(() => process.exit(2));
   }, limitMs).unref();
   const guarded = async () => {
     try {
       return await main({ databaseUrl, cleanup });
     } finally {
-      await cleanup.run();
+      await undo();
     }
   };
   guarded().then(

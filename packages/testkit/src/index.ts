@@ -1,6 +1,7 @@
 export * from "./answers.ts";
 export * from "./args.ts";
 export * from "./catalog.ts";
+export * from "./cleanup.ts";
 export * from "./crowd.ts";
 export * from "./fake-http.ts";
 export * from "./fake-razorpay.ts";
