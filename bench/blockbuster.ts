@@ -9,8 +9,9 @@
  * schema, dropped at exit. Usage: npx tsx bench/blockbuster.ts [--quick] (--help for more).
  */
 import { createTokenService, loadConfig, systemClock } from "@boxoffice/core";
-import { createTestDb } from "@boxoffice/db/testing";
+import type { DbHandle } from "@boxoffice/db";
 import {
+  type Cleanup,
   checkAnswers,
   checkInvariants,
   LoadClient,
@@ -19,9 +20,9 @@ import {
   type Sales,
   SEATS,
   salesOf,
+  seatIdsOf,
 } from "@boxoffice/testkit";
-import { Cleanup } from "./lib/cleanup.ts";
-import { backgroundLoad, CpuMeter, readCpu } from "./lib/cpu.ts";
+import { CpuMeter, readCpu } from "./lib/cpu.ts";
 import { type BlockbusterOptions, blockbusterOptions } from "./lib/flags.ts";
 import { Tally } from "./lib/load.ts";
 import { createNaiveTable, NAIVE_SALES } from "./lib/naive-table.ts";
@@ -34,13 +35,12 @@ import {
   type SellingSide,
   seedSide,
 } from "./lib/race.ts";
-import { fixed, machineLines, type RaceResult, raceRates, raceTable } from "./lib/report.ts";
+import { fixed, type RaceResult, raceRates, raceTable } from "./lib/report.ts";
 import {
-  DEFAULT_DATABASE_URL,
+  freshSchema,
   type JwtSecrets,
-  loadLine,
   newJwtSecrets,
-  redactedUrl,
+  printHead,
   runBench,
   startApiProcesses,
 } from "./lib/run.ts";
@@ -52,7 +52,6 @@ import {
   layoutOf,
   SEATS_PER_ROW,
   scheduleShowtimes,
-  seatIdsOf,
 } from "./lib/setup.ts";
 
 const WARMUP_USERS = 50;
@@ -126,8 +125,7 @@ async function startServers(
   return { api, seed, clients, jwtSecrets };
 }
 
-function printParameters(options: BlockbusterOptions, databaseUrl: string, schema: string): void {
-  console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
+function printParameters(options: BlockbusterOptions): void {
   console.log(
     "boxoffice: the API in a process of its own (bench/api-server.ts: buildDeps + startServer), " +
       `NODE_ENV=development for the dev payment provider, log level ${options.serverLogLevel} to a temp file, ` +
@@ -149,7 +147,8 @@ function printParameters(options: BlockbusterOptions, databaseUrl: string, schem
 async function setUpData(
   options: BlockbusterOptions,
   client: LoadClient,
-  dbHandle: Awaited<ReturnType<typeof createTestDb>>,
+  dbHandle: DbHandle,
+  pool: Pool,
   jwtSecrets: JwtSecrets,
 ) {
   const layout = layoutOf(options.seats / SEATS_PER_ROW);
@@ -166,7 +165,7 @@ async function setUpData(
     },
     systemClock,
   );
-  const users = await crowdOfUsers(dbHandle.db, tokens, options.users);
+  const users = await crowdOfUsers(pool, tokens, options.users);
   const take = (n: number) => showtimes.splice(0, n);
   return {
     users,
@@ -185,10 +184,7 @@ async function benchmark(
   cleanup: Cleanup,
 ): Promise<number> {
   const runStarted = performance.now();
-  const idleLoad = await backgroundLoad(1000);
-  const dbHandle = await createTestDb(databaseUrl);
-  cleanup.push("drop the bench schema", () => dbHandle.close());
-  const schema = dbHandle.migrationsSchema;
+  const { idleLoad, dbHandle, schema } = await freshSchema(databaseUrl, cleanup);
   const appNames = {
     api: `boxoffice-bench-api-${process.pid}`,
     seed: `boxoffice-bench-seed-${process.pid}`,
@@ -205,16 +201,11 @@ async function benchmark(
     cleanup,
   );
 
-  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
-  console.log("boxoffice blockbuster race: boxoffice next to the seed's check-then-write\n");
-  for (const line of machineLines(version)) {
-    console.log(line);
-  }
-  printParameters(options, databaseUrl, schema);
-  console.log(loadLine(idleLoad));
+  const title = "boxoffice blockbuster race: boxoffice next to the seed's check-then-write";
+  await printHead(title, pool, { idleLoad, databaseUrl, schema }, () => printParameters(options));
 
   const setupStarted = performance.now();
-  const data = await setUpData(options, clients.api, dbHandle, jwtSecrets);
+  const data = await setUpData(options, clients.api, dbHandle, pool, jwtSecrets);
   console.log(
     `setup:    servers ready ${((setupStarted - runStarted) / 1000).toFixed(1)} s after the start; ` +
       `${options.users} users, ${2 * options.rounds + 2} showtimes in ` +
@@ -386,8 +377,5 @@ async function report(pool: Pool, sides: Record<SideName, Side>, servers: Server
 }
 
 const options = blockbusterOptions(process.argv.slice(2));
-const cleanup = new Cleanup();
 const watchdogMs = (150 + 3 * (2 * options.rounds * options.roundSeconds + 2 * options.warmupSeconds)) * 1000;
-runBench(cleanup, watchdogMs, () =>
-  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
-);
+runBench(watchdogMs, ({ databaseUrl, cleanup }) => benchmark(options, databaseUrl, cleanup));

@@ -7,22 +7,11 @@
  * API, generates the HTTP load and runs the raw-SQL baseline. Everything lives in a fresh schema,
  * dropped at exit. Usage: npx tsx bench/holds.ts [--quick] [--duration=SECONDS] (--help for more).
  */
-import type { DbHandle } from "@boxoffice/db";
-import { createTestDb } from "@boxoffice/db/testing";
-import { LoadClient } from "@boxoffice/testkit";
-import { Cleanup } from "./lib/cleanup.ts";
-import { backgroundLoad } from "./lib/cpu.ts";
+import { type Cleanup, LoadClient } from "@boxoffice/testkit";
 import { type BenchOptions, holdsOptions } from "./lib/flags.ts";
 import { openPool } from "./lib/pg.ts";
-import { machineLines, type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
-import {
-  DEFAULT_DATABASE_URL,
-  loadLine,
-  newJwtSecrets,
-  redactedUrl,
-  runBench,
-  startApiProcesses,
-} from "./lib/run.ts";
+import { type PhaseResult, phaseTable, summaryTable } from "./lib/report.ts";
+import { freshSchema, newJwtSecrets, printHead, runBench, startApiProcesses } from "./lib/run.ts";
 import {
   apiHold,
   hotShowtime,
@@ -34,8 +23,7 @@ import {
 } from "./lib/scenarios.ts";
 import { ROWS, SEATS_PER_ROW, setUp } from "./lib/setup.ts";
 
-function printParameters(options: BenchOptions, databaseUrl: string, schema: string): void {
-  console.log(`database: ${redactedUrl(databaseUrl)}, schema ${schema} (dropped at exit)`);
+function printParameters(options: BenchOptions): void {
   console.log(
     `API:      ${options.apiProcesses} separate process${options.apiProcesses > 1 ? "es" : ""} ` +
       `(bench/api-server.ts: buildDeps + startServer), NODE_ENV=development for the dev payment provider, ` +
@@ -101,21 +89,11 @@ function printResults(results: PhaseResult[], problems: string[], serverErrors: 
 }
 
 async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cleanup): Promise<number> {
-  // Figures from a machine busy with something else are not comparable: measure that first, and say it.
-  const idleLoad = await backgroundLoad(1000);
-  const dbHandle: DbHandle = await createTestDb(databaseUrl);
-  cleanup.push("drop the bench schema", () => dbHandle.close());
-  // createTestDb puts its fresh schema first on the search path, which is where migrations went.
-  const schema = dbHandle.migrationsSchema;
+  const { idleLoad, dbHandle, schema } = await freshSchema(databaseUrl, cleanup);
   const { appNames, servers, client, pool } = await startProcesses(options, databaseUrl, schema, cleanup);
-
-  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
-  console.log("boxoffice seat-hold benchmark\n");
-  for (const line of machineLines(version)) {
-    console.log(line);
-  }
-  printParameters(options, databaseUrl, schema);
-  console.log(loadLine(idleLoad));
+  await printHead("boxoffice seat-hold benchmark", pool, { idleLoad, databaseUrl, schema }, () =>
+    printParameters(options),
+  );
 
   const setupStarted = performance.now();
   const users = Math.max(options.concurrency, options.hotClients);
@@ -144,8 +122,7 @@ async function benchmark(options: BenchOptions, databaseUrl: string, cleanup: Cl
 }
 
 const options = holdsOptions(process.argv.slice(2));
-const cleanup = new Cleanup();
 // A hard bound on the whole run, whatever hangs: setup, rounds, checks, cleanup.
-runBench(cleanup, (120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, () =>
-  benchmark(options, process.env.DATABASE_URL || DEFAULT_DATABASE_URL, cleanup),
+runBench((120 + 8 * (options.phaseSeconds + options.warmupSeconds)) * 1000, ({ databaseUrl, cleanup }) =>
+  benchmark(options, databaseUrl, cleanup),
 );

@@ -11,6 +11,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import {
   type Args,
   argsOrExit,
+  Cleanup,
   checkInvariants,
   databaseFigures,
   deleteRedisKeys,
@@ -64,40 +65,12 @@ async function loadScenarios(): Promise<Array<{ file: string; scenario: Scenario
   return found;
 }
 
-/** What a scenario needs torn down, newest first; also run on Ctrl-C and by the watchdog. */
-class Teardown {
-  private readonly steps: Array<{ what: string; run: () => Promise<void> }> = [];
-
-  push(what: string, run: () => Promise<void>): void {
-    this.steps.push({ what, run });
-  }
-
-  async run(): Promise<string[]> {
-    const failures: string[] = [];
-    for (const step of this.steps.splice(0).reverse()) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          step.run(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error("timed out after 30 s")), 30_000);
-          }),
-        ]);
-      } catch (err) {
-        failures.push(`teardown: ${step.what} failed: ${err instanceof Error ? err.message : String(err)}`);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
-    return failures;
-  }
-}
-
-let active: { teardown: Teardown; abort: AbortController } | undefined;
+/** What a scenario needs torn down (newest first; also on Ctrl-C and by the watchdog), and its abort. */
+let active: { teardown: Cleanup; abort: AbortController } | undefined;
 
 async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport> {
   const started = Date.now();
-  const teardown = new Teardown();
+  const teardown = new Cleanup(30_000);
   const abort = new AbortController();
   active = { teardown, abort };
   const logDir = mkdtempSync(join(tmpdir(), `boxoffice-proof-${scenario.name}-`));

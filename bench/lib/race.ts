@@ -1,7 +1,14 @@
 import type { Booking, ErrorBody, PaymentOrder } from "@boxoffice/contracts";
-import { type Answer, type LoadClient, type RaceRecords, runCrowd } from "@boxoffice/testkit";
+import {
+  type Answer,
+  type LoadClient,
+  pickDistinct,
+  type RaceRecords,
+  randomInt,
+  runRace,
+  seededRng,
+} from "@boxoffice/testkit";
 import { type Outcome, type Tally, timed } from "./load.ts";
-import { pickDistinct, randomInt, seededRng } from "./random.ts";
 import { apiHold, type HoldFn } from "./scenarios.ts";
 import type { BenchUser } from "./setup.ts";
 
@@ -100,10 +107,9 @@ export interface RaceTallies {
 }
 
 /**
- * One race for one showtime: the crowd arrives in order, `concurrency` users at a time. Each user tries
- * their choices one after the other until a hold succeeds (a 409 says the seats are gone: they pick
- * again), then buys it and leaves. No user arrives, and none starts a new hold, once the round's time is
- * up; one who has a hold still buys it, and the race lasts until the last purchase is answered.
+ * One race for one showtime: testkit's runRace, the proof's race, with customers who arrive in order,
+ * `concurrency` at a time, hold their choices one after the other until a hold succeeds, and buy it.
+ * Every answer is timed into `tallies`, and what the clients were told into `records`.
  */
 export async function race(
   side: SellingSide,
@@ -114,35 +120,43 @@ export async function race(
   tallies: RaceTallies,
   records: RaceRecords,
 ): Promise<{ windowMs: number; started: number }> {
-  const stop = AbortSignal.timeout(options.durationMs);
-  const crowd = { users: users.length, inFlight: options.concurrency, arrivalMs: 0, stop };
-  const { arrived, ms } = await runCrowd(crowd, async (index) => {
-    const user = users[index];
-    if (!user) {
-      throw new Error(`no user ${index}`);
-    }
-    for (const seatIds of choices[index] ?? []) {
-      if (stop.aborted) {
-        return;
-      }
+  const userOf = (index: number) => users[index] ?? raise(`no user ${index}`);
+  const crowd = {
+    users: users.length,
+    inFlight: options.concurrency,
+    arrivalMs: 0,
+    stop: AbortSignal.timeout(options.durationMs),
+    attempts: Math.max(0, ...choices.map((c) => c.length)),
+  };
+  const { arrived, ms } = await runRace<{ holdId: string; seatIds: string[] }, string[]>(crowd, {
+    choose: async (index, attempt) => choices[index]?.[attempt],
+    async hold(index, seatIds) {
+      const user = userOf(index);
       const held = await timed(tallies.holds, EVERY_ANSWER, () => side.hold(user, showtimeId, seatIds));
       if (held.kind === "taken") {
         records.taken.push({ requested: seatIds, named: held.seatIds });
       }
       if (held.kind !== "held") {
-        continue;
+        return "again";
       }
       records.held.push({ userId: user.id, holdId: held.holdId, seatIds: held.seatIds });
+      return { held };
+    },
+    async buy(index, held) {
+      const user = userOf(index);
       const bought = await timed(tallies.buys, EVERY_ANSWER, () => side.buy(user, held.holdId));
       if (bought.kind === "booked") {
         const { bookingId } = bought;
         records.booked.push({ userId: user.id, holdId: held.holdId, bookingId, seatIds: bought.seatIds });
       }
-      return;
-    }
+    },
   });
   // The whole race is the window, added to both tallies: every answer counts.
   tallies.holds.addWindow(ms);
   tallies.buys.addWindow(ms);
   return { windowMs: ms, started: arrived };
+}
+
+function raise(message: string): never {
+  throw new Error(message);
 }

@@ -1,5 +1,5 @@
 import os from "node:os";
-import type { Sales } from "@boxoffice/testkit";
+import { type Sales, table } from "@boxoffice/testkit";
 import type { CpuUse } from "./cpu.ts";
 import type { PhaseStats } from "./load.ts";
 
@@ -15,13 +15,6 @@ export const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(
 /** Hold transactions that ran to an answer (201 or 409) per second; failed requests are not holds. */
 export function holdsPerSecond(stats: PhaseStats): number {
   return (stats.held + stats.taken) / (stats.windowMs / 1000);
-}
-
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
 export const percent = (n: number | undefined) => (n === undefined ? "-" : `${fixed(n)}%`);

@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { deleteRedisKeys } from "@boxoffice/testkit";
-import type { Cleanup } from "./cleanup.ts";
+import { createTestDb } from "@boxoffice/db/testing";
+import { Cleanup, deleteRedisKeys } from "@boxoffice/testkit";
+import { backgroundLoad } from "./cpu.ts";
+import type { Pool } from "./pg.ts";
+import { machineLines } from "./report.ts";
 import { type ServerProcess, spawnApiServer } from "./server-process.ts";
 
-export const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
+const DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/test";
 
-export function redactedUrl(url: string): string {
+function redactedUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) {
     parsed.password = "***";
@@ -13,11 +16,36 @@ export function redactedUrl(url: string): string {
   return parsed.toString();
 }
 
-/** The `load:` line: figures from a machine busy with something else are not comparable, so say it. */
-export function loadLine(idleLoad: number): string {
-  return (
+/**
+ * A bench's start: how busy the machine is before anything runs (figures from a machine busy with
+ * something else are not comparable), then a fresh migrated schema, dropped at cleanup.
+ */
+export async function freshSchema(databaseUrl: string, cleanup: Cleanup) {
+  const idleLoad = await backgroundLoad(1000);
+  const dbHandle = await createTestDb(databaseUrl);
+  cleanup.push("drop the bench schema", () => dbHandle.close());
+  // createTestDb puts its fresh schema first on the search path, which is where migrations went.
+  return { idleLoad, dbHandle, schema: dbHandle.migrationsSchema };
+}
+
+/** The report's head: its title, the machine, the database, the bench's parameters, the `load:` line. */
+export async function printHead(
+  title: string,
+  pool: Pool,
+  run: { idleLoad: number; databaseUrl: string; schema: string },
+  parameters: () => void,
+) {
+  const { idleLoad } = run;
+  const version = (await pool.query<{ v: string }>("SELECT version() AS v")).rows[0]?.v ?? "PostgreSQL ?";
+  console.log(`${title}\n`);
+  for (const line of machineLines(version)) {
+    console.log(line);
+  }
+  console.log(`database: ${redactedUrl(run.databaseUrl)}, schema ${run.schema} (dropped at exit)`);
+  parameters();
+  console.log(
     `load:     ${idleLoad.toFixed(0)}% of all cores busy before the bench started` +
-    (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : "")
+      (idleLoad > 10 ? " (other work is running: figures will be lower and noisier)" : ""),
   );
 }
 
@@ -25,22 +53,32 @@ export function loadLine(idleLoad: number): string {
  * Runs a bench's main: cleanup on exit, also on Ctrl-C, and a watchdog that ends a run that hangs
  * (setup, rounds, checks or cleanup) after `limitMs`. The exit code is main's; 1 if it throws.
  */
-export function runBench(cleanup: Cleanup, limitMs: number, main: () => Promise<number>): void {
+export function runBench(
+  limitMs: number,
+  main: (run: { databaseUrl: string; cleanup: Cleanup }) => Promise<number>,
+): void {
+  const cleanup = new Cleanup();
+  const undo = async () => {
+    for (const failure of await cleanup.run()) {
+      console.error(failure);
+    }
+  };
+  const databaseUrl = process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   const stopOnSignal = () => {
     console.error("\ninterrupted: cleaning up");
-    void cleanup.run().finally(() => process.exit(130));
+    void undo().finally(() => process.exit(130));
   };
   process.once("SIGINT", stopOnSignal);
   process.once("SIGTERM", stopOnSignal);
   setTimeout(() => {
     console.error(`bench: still running after ${limitMs / 1000} s: giving up`);
-    void cleanup.run().finally(() => process.exit(2));
+    void undo().finally(() => process.exit(2));
   }, limitMs).unref();
   const guarded = async () => {
     try {
-      return await main();
+      return await main({ databaseUrl, cleanup });
     } finally {
-      await cleanup.run();
+      await undo();
     }
   };
   guarded().then(

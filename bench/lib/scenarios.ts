@@ -4,15 +4,18 @@ import {
   checkAnswers,
   checkInvariants,
   type LoadClient,
+  pickDistinct,
+  pickOne,
   RACE,
   type RaceRecords,
+  randomInt,
   SEATS,
+  seededRng,
 } from "@boxoffice/testkit";
 import { CpuMeter, readCpu } from "./cpu.ts";
 import type { BenchOptions } from "./flags.ts";
 import { type Outcome, runRound, Tally } from "./load.ts";
 import type { Pool } from "./pg.ts";
-import { pickDistinct, pickOne, randomInt, seededRng } from "./random.ts";
 import { rawHold } from "./raw-hold.ts";
 import type { PhaseResult } from "./report.ts";
 import type { ServerProcess } from "./server-process.ts";

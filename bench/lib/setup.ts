@@ -1,8 +1,18 @@
-import { randomBytes, randomUUID } from "node:crypto";
-import type { Movie, Screen, ScreenLayout, Session, Showtime, Theater } from "@boxoffice/contracts";
+import { randomBytes } from "node:crypto";
+import type { ScreenLayout, Session, Showtime } from "@boxoffice/contracts";
 import { ensureAdmin, hashPassword, systemClock, type TokenService } from "@boxoffice/core";
-import { type Database, users as usersTable } from "@boxoffice/db";
-import { expectStatus, type LoadClient } from "@boxoffice/testkit";
+import type { Database } from "@boxoffice/db";
+import {
+  type CrowdUser,
+  createCatalog,
+  createShowtime,
+  expectStatus,
+  insertUsers,
+  type LoadClient,
+  plainLayout,
+  type Sql,
+  seatIdsOf,
+} from "@boxoffice/testkit";
 
 export const ROWS = 20;
 export const SEATS_PER_ROW = 25;
@@ -11,18 +21,10 @@ const BASE_PRICE = 20_000;
 /** Far enough apart that a 120-minute film plus cleaning never overlaps the next show on a screen. */
 const SLOT_MS = 3 * 3600_000;
 
-export interface BenchUser {
-  /** Position in Fixture.users: client i is user i, and goes to API process i mod N. */
-  index: number;
-  id: string;
-  token: string;
-}
+/** Client i is user i (`index`), and goes to API process i mod N. */
+export type BenchUser = CrowdUser;
 
-export interface BenchShowtime {
-  id: string;
-  basePrice: number;
-  currency: string;
-}
+export type BenchShowtime = Pick<Showtime, "id" | "basePrice" | "currency">;
 
 export interface Fixture {
   users: BenchUser[];
@@ -33,28 +35,10 @@ export interface Fixture {
 }
 
 /** `rows` rows (A, B, ...) of 25 plain seats: the API names them A1, A2, ... */
-export function layoutOf(rows: number): ScreenLayout {
-  const labels = Array.from({ length: rows }, (_, r) => String.fromCharCode(65 + r));
-  return {
-    rows: labels.map((label) => ({
-      label,
-      seats: Array.from({ length: SEATS_PER_ROW }, (_, i) => ({ number: i + 1 })),
-    })),
-    blocked: [],
-  };
-}
+export const layoutOf = (rows: number): ScreenLayout => plainLayout(rows, SEATS_PER_ROW);
 
 /** Rows A..T of 25 plain seats, 500 in all: A1..T25. */
-export function bigLayout(): ScreenLayout {
-  return layoutOf(ROWS);
-}
-
-/** The seat ids the API gives a layout's seats, row by row. */
-export function seatIdsOf(layout: ScreenLayout): string[] {
-  return layout.rows.flatMap((row) =>
-    row.seats.flatMap((seat) => ("number" in seat ? [`${row.label}${seat.number}`] : [])),
-  );
-}
+export const bigLayout = (): ScreenLayout => layoutOf(ROWS);
 
 /** Runs `work` over `items` with at most `width` at a time, keeping the results in order. */
 async function inBatches<T, R>(items: T[], width: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -74,47 +58,6 @@ export async function adminToken(client: LoadClient, db: Database): Promise<stri
     .accessToken;
 }
 
-async function createCatalog(client: LoadClient, token: string, layout: ScreenLayout) {
-  const theater = expectStatus<Theater>(
-    await client.post(
-      "/api/admin/theaters",
-      {
-        name: "Bench Cinema",
-        address: { line1: "1 Bench Road", city: "Mumbai", country: "IN" },
-        location: { lat: 19.07, lng: 72.87 },
-        timeZone: "Asia/Kolkata",
-      },
-      token,
-    ),
-    201,
-    "create theater",
-  );
-  const screens = await inBatches(
-    Array.from({ length: SCREENS }, (_, i) => i),
-    SCREENS,
-    async (i) =>
-      expectStatus<Screen>(
-        await client.post(
-          "/api/admin/screens",
-          { theaterId: theater.id, name: `Screen ${i + 1}`, layout },
-          token,
-        ),
-        201,
-        "create screen",
-      ),
-  );
-  const movie = expectStatus<Movie>(
-    await client.post(
-      "/api/admin/movies",
-      { title: "Bench Movie", runtimeMinutes: 120, genres: ["Drama"], languages: ["English"] },
-      token,
-    ),
-    201,
-    "create movie",
-  );
-  return { theater, screens, movie };
-}
-
 /** `count` showtimes on sale, spread over screens of `layout`, starting tomorrow. */
 export async function scheduleShowtimes(
   client: LoadClient,
@@ -122,31 +65,18 @@ export async function scheduleShowtimes(
   count: number,
   layout = bigLayout(),
 ): Promise<BenchShowtime[]> {
-  const { theater, screens, movie } = await createCatalog(client, token, layout);
+  const catalog = await createCatalog(client, token, { name: "Bench", layout, screens: SCREENS });
   const firstStart = Date.now() + 24 * 3600_000;
-  const created = await inBatches(
+  return inBatches(
     Array.from({ length: count }, (_, i) => i),
     8,
-    async (i) => {
-      const screen = screens[i % screens.length] as Screen;
-      const startAt = new Date(firstStart + Math.floor(i / screens.length) * SLOT_MS).toISOString();
-      const body = {
-        movieId: movie.id,
-        theaterId: theater.id,
-        screenId: screen.id,
-        startAt,
-        language: "English",
-        format: "2D",
+    (i) =>
+      createShowtime(client, token, catalog, {
+        screen: i % SCREENS,
+        startAt: new Date(firstStart + Math.floor(i / SCREENS) * SLOT_MS),
         basePrice: BASE_PRICE,
-      };
-      return expectStatus<Showtime>(
-        await client.post("/api/admin/showtimes", body, token),
-        201,
-        "create showtime",
-      );
-    },
+      }),
   );
-  return created.map((s) => ({ id: s.id, basePrice: s.basePrice, currency: s.currency }));
 }
 
 /** Registration hashes with scrypt (tens of ms each), so users are made a few at a time. */
@@ -162,7 +92,7 @@ async function registerUsers(client: LoadClient, count: number): Promise<BenchUs
         name: `Bench ${i}`,
       };
       const session = expectStatus<Session>(await client.post("/api/auth/register", body), 201, "register");
-      return { index: i, id: session.user.id, token: session.accessToken };
+      return { index: i, id: session.user.id, email: body.email, token: session.accessToken };
     },
   );
 }
@@ -173,43 +103,11 @@ async function registerUsers(client: LoadClient, count: number): Promise<BenchUs
  * registration inserts them (with one password hash, made once by the API's own function) and each gets
  * the access token a sign-in would give, signed with the run's secret by the API's own token service.
  */
-export async function crowdOfUsers(db: Database, tokens: TokenService, count: number): Promise<BenchUser[]> {
-  const tag = randomBytes(4).toString("hex");
-  const passwordHash = await hashPassword("bench password 1");
-  const now = new Date();
-  const ids: string[] = [];
-  // Chunks keep each INSERT well under PostgreSQL's 65,535 bind parameters.
-  for (let start = 0; start < count; start += 1000) {
-    const rows = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
-      email: `bench-${tag}-${start + i}@example.com`,
-      name: `Bench ${start + i}`,
-      passwordHash,
-      createdAt: now,
-      updatedAt: now,
-    }));
-    const inserted = await db
-      .insert(usersTable)
-      .values(rows)
-      .returning({ id: usersTable.id, email: usersTable.email });
-    // RETURNING promises no order: put each row back in its place by the number in its email.
-    const byEmail = new Map(inserted.map((row) => [row.email, row.id]));
-    ids.push(...rows.map((row) => byEmail.get(row.email) ?? ""));
-  }
-  return Promise.all(
-    ids.map(async (id, index) => {
-      if (!id) {
-        throw new Error(`user ${index} was not inserted`);
-      }
-      // A new user's token version is 0; no session stands behind the token, so none can be signed out.
-      const { token } = await tokens.signAccessToken({
-        userId: id,
-        roles: ["user"],
-        tokenVersion: 0,
-        sessionId: randomUUID(),
-      });
-      return { index, id, token };
-    }),
-  );
+export async function crowdOfUsers(pool: Sql, tokens: TokenService, count: number): Promise<BenchUser[]> {
+  return insertUsers(pool, tokens, count, {
+    tag: "bench",
+    passwordHash: await hashPassword("bench password 1"),
+  });
 }
 
 /**

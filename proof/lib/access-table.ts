@@ -102,21 +102,25 @@ const webhookSample = async (kit: SampleKit): Promise<Sample> => {
   return { rawBody: webhook.body, headers: webhook.headers };
 };
 
+/** A row that is its access and (optionally) a sample, which is most of them. */
+const rule = (access: Access, sample?: AccessRule["sample"]): AccessRule =>
+  sample ? { access, sample } : { access };
+
+/** An admin route on one row of the catalog: `id` names it, `body` is the change (none for a DELETE). */
+const adminRow = (id: (kit: SampleKit) => string | Promise<string>, body?: unknown) =>
+  rule({ kind: "admin" }, async (kit) => ({
+    path: { id: await id(kit) },
+    ...(body === undefined ? {} : { body }),
+  }));
+
 export const ACCESS_TABLE: Record<string, AccessRule> = {
-  "POST /auth/register": {
-    access: { kind: "public" },
-    sample: async () => ({
-      body: { email: uniqueEmail("matrix"), password: "matrix password 1", name: "M" },
-    }),
-  },
-  "POST /auth/login": {
-    access: { kind: "public" },
-    sample: async (kit) => ({ body: { email: owner(kit).email, password: password(kit) } }),
-  },
-  "POST /auth/otp/request": {
-    access: { kind: "public" },
-    sample: async () => ({ body: { phone: uniquePhone() } }),
-  },
+  "POST /auth/register": rule({ kind: "public" }, async () => ({
+    body: { email: uniqueEmail("matrix"), password: "matrix password 1", name: "M" },
+  })),
+  "POST /auth/login": rule({ kind: "public" }, async (kit) => ({
+    body: { email: owner(kit).email, password: password(kit) },
+  })),
+  "POST /auth/otp/request": rule({ kind: "public" }, async () => ({ body: { phone: uniquePhone() } })),
   "POST /auth/refresh": {
     access: { kind: "public" },
     why: "the refresh token in the body (or cookie) is the credential",
@@ -131,32 +135,16 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
     sample: async () => ({ body: {} }),
   },
   "GET /users/me": { access: { kind: "signedIn" } },
-  "PATCH /users/me": {
-    access: { kind: "signedIn" },
-    sample: async () => ({ body: { name: "Matrix Renamed" } }),
-  },
-  "GET /admin/users/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: owner(kit).id } }),
-  },
+  "PATCH /users/me": rule({ kind: "signedIn" }, async () => ({ body: { name: "Matrix Renamed" } })),
+  "GET /admin/users/{id}": rule({ kind: "admin" }, async (kit) => ({ path: { id: owner(kit).id } })),
   "GET /movies": { access: { kind: "public" }, sample: async () => ({ query: { limit: "5" } }) },
-  "GET /movies/{id}": {
-    access: { kind: "public" },
-    sample: async (kit) => ({ path: { id: kit.world.movieId } }),
-  },
-  "GET /showtimes": {
-    access: { kind: "public" },
-    sample: async (kit) => ({ query: { movieId: kit.world.movieId } }),
-  },
-  "GET /showtimes/{id}": {
-    access: { kind: "public" },
-    sample: async (kit) => ({ path: { id: kit.world.hold.showtimeId } }),
-  },
+  "GET /movies/{id}": rule({ kind: "public" }, async (kit) => ({ path: { id: kit.world.movieId } })),
+  "GET /showtimes": rule({ kind: "public" }, async (kit) => ({ query: { movieId: kit.world.movieId } })),
+  "GET /showtimes/{id}": rule({ kind: "public" }, async (kit) => ({
+    path: { id: kit.world.hold.showtimeId },
+  })),
   "GET /theaters": { access: { kind: "public" }, sample: async () => ({ query: { city: "Mumbai" } }) },
-  "GET /theaters/{id}": {
-    access: { kind: "public" },
-    sample: async (kit) => ({ path: { id: kit.world.theaterId } }),
-  },
+  "GET /theaters/{id}": rule({ kind: "public" }, async (kit) => ({ path: { id: kit.world.theaterId } })),
   "GET /seats/availability": {
     access: { kind: "public" },
     why: "public seat map; a signed-in caller also sees which held seats are theirs, and only theirs",
@@ -173,22 +161,18 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
       return undefined;
     },
   },
-  "POST /seats/hold": {
-    access: { kind: "signedIn" },
-    sample: async (kit) => ({ body: { showtimeId: await freshShowtime(kit), count: 1 } }),
-  },
-  "PATCH /seats/hold/{holdId}/refresh": {
-    access: { kind: "owner", resource: "hold" },
-    sample: async (kit) => ({ path: { holdId: (await freshOwnerHold(kit)).id } }),
-  },
-  "DELETE /seats/hold/{holdId}": {
-    access: { kind: "owner", resource: "hold" },
-    sample: async (kit) => ({ path: { holdId: (await freshOwnerHold(kit)).id } }),
-  },
-  "POST /payments/create-order": {
-    access: { kind: "signedIn", bodyRefs: { holdId: "hold" } },
-    sample: async (kit) => ({ body: { holdId: (await freshOwnerHold(kit)).id } }),
-  },
+  "POST /seats/hold": rule({ kind: "signedIn" }, async (kit) => ({
+    body: { showtimeId: await freshShowtime(kit), count: 1 },
+  })),
+  "PATCH /seats/hold/{holdId}/refresh": rule({ kind: "owner", resource: "hold" }, async (kit) => ({
+    path: { holdId: (await freshOwnerHold(kit)).id },
+  })),
+  "DELETE /seats/hold/{holdId}": rule({ kind: "owner", resource: "hold" }, async (kit) => ({
+    path: { holdId: (await freshOwnerHold(kit)).id },
+  })),
+  "POST /payments/create-order": rule({ kind: "signedIn", bodyRefs: { holdId: "hold" } }, async (kit) => ({
+    body: { holdId: (await freshOwnerHold(kit)).id },
+  })),
   "POST /payments/create-intent": {
     access: { kind: "signedIn", bodyRefs: { holdId: "hold" } },
     sample: async (kit) => ({ body: { holdId: (await freshOwnerHold(kit)).id } }),
@@ -198,18 +182,14 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
       why: "no Stripe here (dev provider): refused for everyone before any hold is looked up",
     },
   },
-  "GET /payments/orders/{orderId}": {
-    access: { kind: "owner", resource: "order" },
-    sample: async (kit) => ({ path: { orderId: kit.world.order.orderId } }),
-  },
-  "POST /payments/webhook": {
-    access: { kind: "webhook" },
-    sample: webhookSample,
-  },
-  "POST /payments/webhook/{provider}": {
-    access: { kind: "webhook" },
-    sample: async (kit) => ({ ...(await webhookSample(kit)), path: { provider: "dev" } }),
-  },
+  "GET /payments/orders/{orderId}": rule({ kind: "owner", resource: "order" }, async (kit) => ({
+    path: { orderId: kit.world.order.orderId },
+  })),
+  "POST /payments/webhook": rule({ kind: "webhook" }, webhookSample),
+  "POST /payments/webhook/{provider}": rule({ kind: "webhook" }, async (kit) => ({
+    ...(await webhookSample(kit)),
+    path: { provider: "dev" },
+  })),
   "GET /payments/dev/pay/{orderId}": {
     access: { kind: "devPay" },
     why:
@@ -222,15 +202,10 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
     why: "as its GET; `deliver: false` signs the webhook without sending it",
     sample: async (kit) => ({ path: { orderId: kit.world.order.orderId }, body: { deliver: false } }),
   },
-  "POST /bookings/confirm": {
-    access: { kind: "signedIn", bodyRefs: { orderId: "order" } },
-    sample: async (kit) => {
-      const paid = await kit.shared("paid", async () =>
-        kit.builder.pay((await freshOwnerOrder(kit)).orderId),
-      );
-      return { body: { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature } };
-    },
-  },
+  "POST /bookings/confirm": rule({ kind: "signedIn", bodyRefs: { orderId: "order" } }, async (kit) => {
+    const paid = await kit.shared("paid", async () => kit.builder.pay((await freshOwnerOrder(kit)).orderId));
+    return { body: { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature } };
+  }),
   "GET /bookings/my": {
     access: { kind: "signedIn" },
     check: (kit, caller, body) => {
@@ -244,94 +219,55 @@ export const ACCESS_TABLE: Record<string, AccessRule> = {
       return undefined;
     },
   },
-  "GET /bookings/{id}": {
-    access: { kind: "ownerOrStaff", resource: "booking" },
-    sample: async (kit) => ({ path: { id: kit.world.booking.id } }),
-  },
-  "GET /bookings/{id}/cancellation": {
-    access: { kind: "ownerOrStaff", resource: "booking" },
-    sample: async (kit) => ({ path: { id: kit.world.booking.id } }),
-  },
+  "GET /bookings/{id}": rule({ kind: "ownerOrStaff", resource: "booking" }, async (kit) => ({
+    path: { id: kit.world.booking.id },
+  })),
+  "GET /bookings/{id}/cancellation": rule({ kind: "ownerOrStaff", resource: "booking" }, async (kit) => ({
+    path: { id: kit.world.booking.id },
+  })),
   "POST /bookings/{id}/cancel": {
     access: { kind: "ownerOrAdmin", resource: "booking" },
     why: "staff check tickets at the door but do not cancel them; an admin cancels on a customer's behalf (a full refund)",
     sample: async (kit) => ({ path: { id: (await freshOwnerBooking(kit)).id } }),
   },
-  "GET /bookings/{id}/ticket.pdf": {
-    access: { kind: "ownerOrStaff", resource: "booking" },
-    sample: async (kit) => ({ path: { id: kit.world.booking.id } }),
-  },
-  "POST /admin/theaters": {
-    access: { kind: "admin" },
-    sample: async () => ({
-      body: {
-        name: `Matrix Cinema ${randomUUID().slice(0, 8)}`,
-        address: { line1: "2 Matrix Road", city: "Pune", country: "IN" },
-        location: { lat: 18.52, lng: 73.85 },
-        timeZone: "Asia/Kolkata",
-      },
-    }),
-  },
-  "PATCH /admin/theaters/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: kit.world.theaterId }, body: { name: "Matrix Renamed Cinema" } }),
-  },
-  "DELETE /admin/theaters/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshTheater(kit) } }),
-  },
-  "POST /admin/screens": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({
-      body: {
-        theaterId: kit.world.theaterId,
-        name: `Matrix ${randomUUID().slice(0, 8)}`,
-        layout: { rows: [{ label: "A", seats: [{ number: 1 }, { number: 2 }] }] },
-      },
-    }),
-  },
-  "PATCH /admin/screens/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshScreen(kit) }, body: { name: "Matrix Renamed" } }),
-  },
-  "DELETE /admin/screens/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshScreen(kit) } }),
-  },
-  "POST /admin/movies": {
-    access: { kind: "admin" },
-    sample: async () => ({
-      body: { title: `Matrix Movie ${randomUUID().slice(0, 8)}`, runtimeMinutes: 90, genres: ["Drama"] },
-    }),
-  },
-  "PATCH /admin/movies/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: kit.world.movieId }, body: { overview: "Renamed by the matrix" } }),
-  },
-  "DELETE /admin/movies/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshMovie(kit) } }),
-  },
-  "POST /admin/showtimes": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({
-      body: {
-        ...catalogIds(kit),
-        startAt: kit.builder.nextStartAt(),
-        language: "English",
-        format: "2D",
-        basePrice: 15_000,
-      },
-    }),
-  },
-  "PATCH /admin/showtimes/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshShowtime(kit) }, body: { basePrice: 16_000 } }),
-  },
-  "DELETE /admin/showtimes/{id}": {
-    access: { kind: "admin" },
-    sample: async (kit) => ({ path: { id: await freshShowtime(kit) } }),
-  },
+  "GET /bookings/{id}/ticket.pdf": rule({ kind: "ownerOrStaff", resource: "booking" }, async (kit) => ({
+    path: { id: kit.world.booking.id },
+  })),
+  "POST /admin/theaters": rule({ kind: "admin" }, async () => ({
+    body: {
+      name: `Matrix Cinema ${randomUUID().slice(0, 8)}`,
+      address: { line1: "2 Matrix Road", city: "Pune", country: "IN" },
+      location: { lat: 18.52, lng: 73.85 },
+      timeZone: "Asia/Kolkata",
+    },
+  })),
+  "PATCH /admin/theaters/{id}": adminRow((kit) => kit.world.theaterId, { name: "Matrix Renamed Cinema" }),
+  "DELETE /admin/theaters/{id}": adminRow(freshTheater),
+  "POST /admin/screens": rule({ kind: "admin" }, async (kit) => ({
+    body: {
+      theaterId: kit.world.theaterId,
+      name: `Matrix ${randomUUID().slice(0, 8)}`,
+      layout: { rows: [{ label: "A", seats: [{ number: 1 }, { number: 2 }] }] },
+    },
+  })),
+  "PATCH /admin/screens/{id}": adminRow(freshScreen, { name: "Matrix Renamed" }),
+  "DELETE /admin/screens/{id}": adminRow(freshScreen),
+  "POST /admin/movies": rule({ kind: "admin" }, async () => ({
+    body: { title: `Matrix Movie ${randomUUID().slice(0, 8)}`, runtimeMinutes: 90, genres: ["Drama"] },
+  })),
+  "PATCH /admin/movies/{id}": adminRow((kit) => kit.world.movieId, { overview: "Renamed by the matrix" }),
+  "DELETE /admin/movies/{id}": adminRow(freshMovie),
+  "POST /admin/showtimes": rule({ kind: "admin" }, async (kit) => ({
+    body: {
+      ...catalogIds(kit),
+      startAt: kit.builder.nextStartAt(),
+      language: "English",
+      format: "2D",
+      basePrice: 15_000,
+    },
+  })),
+  "PATCH /admin/showtimes/{id}": adminRow(freshShowtime, { basePrice: 16_000 }),
+  "DELETE /admin/showtimes/{id}": adminRow(freshShowtime),
 };
 
 /** Whether the document should mark the operation as needing a bearer token. */

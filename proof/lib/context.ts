@@ -34,6 +34,10 @@ export interface ScenarioContext {
   setup: Setup;
 }
 
+/** How long holds last in the scenarios that need them to lapse during a run (the default is 600 s). */
+export const SHORT_HOLD_TTL_SECONDS = 10;
+export const SHORT_HOLDS = { HOLD_TTL_SECONDS: String(SHORT_HOLD_TTL_SECONDS) };
+
 /** What a scenario reports: printed as its figures; any problem fails the run. */
 export interface ScenarioResult {
   figures: Record<string, number | string>;

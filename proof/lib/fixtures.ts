@@ -3,9 +3,11 @@
  * would (the admin through `ensureAdmin`, as `pnpm admin:create` does; the staff member promoted in SQL,
  * since no route grants roles): accounts of every role, a theater with a screen and a movie, showtimes,
  * and the owner's hold, unpaid order and booking paid with the dev provider. The same steps as
- * apps/api/src/test/booking-fixtures.ts, over fetch, since the proof does not run under vitest.
+ * apps/api/src/test/booking-fixtures.ts, through testkit's LoadClient, since the proof does not run
+ * under vitest.
  */
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { expectStatus, LoadClient } from "@boxoffice/testkit";
 import type pg from "pg";
 import { ensureAdmin, systemClock } from "../../packages/core/src/index.ts";
 import { createDb } from "../../packages/db/src/index.ts";
@@ -18,59 +20,6 @@ export interface Account {
   roles: string[];
   accessToken: string;
   refreshToken: string;
-}
-
-export interface JsonAnswer {
-  status: number;
-  body: unknown;
-  text: string;
-}
-
-/** A JSON client for the set-up steps: every call that must succeed says which status it expects. */
-export class ApiClient {
-  constructor(readonly baseUrl: string) {}
-
-  async call(
-    method: string,
-    path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ): Promise<JsonAnswer> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.token) {
-      headers.authorization = `Bearer ${options.token}`;
-    }
-    if (options.body !== undefined) {
-      headers["content-type"] ??= "application/json";
-    }
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-    });
-    const text = await res.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: res.status, body, text };
-  }
-
-  async expect<T>(
-    status: number,
-    method: string,
-    path: string,
-    options: { body?: unknown; token?: string; headers?: Record<string, string> } = {},
-  ): Promise<T> {
-    const answer = await this.call(method, path, options);
-    if (answer.status !== status) {
-      throw new Error(
-        `${method} ${path} answered ${answer.status}, not ${status}: ${answer.text.slice(0, 500)}`,
-      );
-    }
-    return answer.body as T;
-  }
 }
 
 interface SessionBody {
@@ -105,7 +54,6 @@ export interface Paid {
 
 export interface World {
   baseUrl: string;
-  api: ApiClient;
   admin: Account;
   staff: Account;
   /** The user whose resources the others try to reach. */
@@ -136,7 +84,7 @@ export interface World {
 
 /** Makes and keeps the world; also makes fresh resources for tests that use one up. */
 export class WorldBuilder {
-  readonly api: ApiClient;
+  private readonly api: LoadClient;
   private showtimeCount = 0;
 
   constructor(
@@ -144,21 +92,26 @@ export class WorldBuilder {
     private readonly databaseUrl: string,
     private readonly db: pg.Pool,
   ) {
-    this.api = new ApiClient(baseUrl);
+    this.api = new LoadClient(() => [baseUrl]);
+  }
+
+  /** A set-up step's POST, which must be answered `status`. */
+  private async post<T>(status: number, path: string, body: unknown, token?: Account): Promise<T> {
+    return expectStatus<T>(await this.api.post(path, body, token?.accessToken), status, `POST ${path}`);
   }
 
   async register(label: string): Promise<Account> {
     const email = uniqueEmail(label);
-    const session = await this.api.expect<SessionBody>(201, "POST", "/api/auth/register", {
-      body: { email, password: PASSWORD, name: `Proof ${label}` },
+    const session = await this.post<SessionBody>(201, "/api/auth/register", {
+      email,
+      password: PASSWORD,
+      name: `Proof ${label}`,
     });
     return this.account(label, email, session);
   }
 
   async login(label: string, email: string): Promise<Account> {
-    const session = await this.api.expect<SessionBody>(200, "POST", "/api/auth/login", {
-      body: { email, password: PASSWORD },
-    });
+    const session = await this.post<SessionBody>(200, "/api/auth/login", { email, password: PASSWORD });
     return this.account(label, email, session);
   }
 
@@ -197,15 +150,17 @@ export class WorldBuilder {
   }
 
   async theater(admin: Account): Promise<string> {
-    const theater = await this.api.expect<{ id: string }>(201, "POST", "/api/admin/theaters", {
-      token: admin.accessToken,
-      body: {
+    const theater = await this.post<{ id: string }>(
+      201,
+      "/api/admin/theaters",
+      {
         name: unique("Proof Cinema"),
         address: { line1: "1 Proof Road", city: "Mumbai", country: "IN" },
         location: { lat: 19.07, lng: 72.87 },
         timeZone: "Asia/Kolkata",
       },
-    });
+      admin,
+    );
     return theater.id;
   }
 
@@ -214,18 +169,22 @@ export class WorldBuilder {
       label,
       seats: Array.from({ length: 8 }, (_, i) => ({ number: i + 1 })),
     }));
-    const screen = await this.api.expect<{ id: string }>(201, "POST", "/api/admin/screens", {
-      token: admin.accessToken,
-      body: { theaterId, name: unique("Screen"), layout: { rows, blocked: [] } },
-    });
+    const screen = await this.post<{ id: string }>(
+      201,
+      "/api/admin/screens",
+      { theaterId, name: unique("Screen"), layout: { rows, blocked: [] } },
+      admin,
+    );
     return screen.id;
   }
 
   async movie(admin: Account): Promise<string> {
-    const movie = await this.api.expect<{ id: string }>(201, "POST", "/api/admin/movies", {
-      token: admin.accessToken,
-      body: { title: unique("Proof Movie"), runtimeMinutes: 120, genres: ["Drama"], languages: ["English"] },
-    });
+    const movie = await this.post<{ id: string }>(
+      201,
+      "/api/admin/movies",
+      { title: unique("Proof Movie"), runtimeMinutes: 120, genres: ["Drama"], languages: ["English"] },
+      admin,
+    );
     return movie.id;
   }
 
@@ -240,39 +199,45 @@ export class WorldBuilder {
     ids: { theaterId: string; screenId: string; movieId: string },
   ): Promise<string> {
     const startAt = this.nextStartAt();
-    const showtime = await this.api.expect<{ id: string }>(201, "POST", "/api/admin/showtimes", {
-      token: admin.accessToken,
-      body: { ...ids, startAt, language: "English", format: "2D", basePrice: 20_000 },
-    });
+    const showtime = await this.post<{ id: string }>(
+      201,
+      "/api/admin/showtimes",
+      { ...ids, startAt, language: "English", format: "2D", basePrice: 20_000 },
+      admin,
+    );
     return showtime.id;
   }
 
   async hold(account: Account, showtimeId: string, seatIds: string[] = ["A1", "A2"]) {
-    return this.api.expect<{ id: string; showtimeId: string }>(201, "POST", "/api/seats/hold", {
-      token: account.accessToken,
-      body: { showtimeId, seatIds },
-    });
+    return this.post<{ id: string; showtimeId: string }>(
+      201,
+      "/api/seats/hold",
+      { showtimeId, seatIds },
+      account,
+    );
   }
 
   async order(account: Account, holdId: string) {
-    return this.api.expect<{ orderId: string; holdId: string }>(201, "POST", "/api/payments/create-order", {
-      token: account.accessToken,
-      body: { holdId },
-    });
+    return this.post<{ orderId: string; holdId: string }>(
+      201,
+      "/api/payments/create-order",
+      { holdId },
+      account,
+    );
   }
 
   /** The dev provider's Pay button, keeping the signed webhook (nothing is delivered). */
   async pay(orderId: string): Promise<Paid> {
-    return this.api.expect<Paid>(200, "POST", `/api/payments/dev/pay/${encodeURIComponent(orderId)}`, {
-      body: { deliver: false },
-    });
+    return this.post<Paid>(200, `/api/payments/dev/pay/${encodeURIComponent(orderId)}`, { deliver: false });
   }
 
   async confirm(account: Account, paid: Paid): Promise<{ id: string }> {
-    return this.api.expect<{ id: string }>(200, "POST", "/api/bookings/confirm", {
-      token: account.accessToken,
-      body: { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature },
-    });
+    return this.post<{ id: string }>(
+      200,
+      "/api/bookings/confirm",
+      { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature },
+      account,
+    );
   }
 
   async build(): Promise<World> {
@@ -310,15 +275,14 @@ export class WorldBuilder {
     // one of them rotated once, so the world holds a used refresh token (presenting it again is reuse).
     const ownerSpare = await this.login("owner", owner.email);
     const otherSpare = await this.login("other", other.email);
-    const rotated = await this.api.expect<SessionBody>(200, "POST", "/api/auth/refresh", {
-      body: { refreshToken: otherSpare.refreshToken },
+    const rotated = await this.post<SessionBody>(200, "/api/auth/refresh", {
+      refreshToken: otherSpare.refreshToken,
     });
     const usedRefreshTokens = [otherSpare.refreshToken];
     const spareRefreshTokens = [ownerSpare.refreshToken, rotated.refreshToken];
 
     return {
       baseUrl: this.baseUrl,
-      api: this.api,
       admin,
       staff,
       owner,

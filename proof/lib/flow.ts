@@ -1,7 +1,6 @@
 import type { Availability, Booking, ErrorBody, Hold, PaymentOrder } from "@boxoffice/contracts";
-import type { Answer, LoadClient } from "@boxoffice/testkit";
+import { type Answer, type LoadClient, type RequestOptions, sleep } from "@boxoffice/testkit";
 import type { ProofUser } from "./setup.ts";
-import { sleep } from "./stats.ts";
 
 export interface SignedWebhook {
   body: string;
@@ -33,91 +32,76 @@ export class Customer {
     private readonly address?: string,
   ) {}
 
-  private headers(extra: Record<string, string> = {}): Record<string, string> {
-    return this.address ? { "x-forwarded-for": this.address, ...extra } : extra;
+  /** One call as this user, to the API the balancer picks or to `api`. */
+  private send<T>(
+    request: Pick<RequestOptions, "op" | "method" | "path" | "body">,
+    options: { api?: number | undefined; headers?: Record<string, string>; anonymous?: boolean } = {},
+  ): Promise<Answer<Maybe<T>>> {
+    return this.http.request({
+      ...request,
+      ...(options.anonymous ? {} : { token: this.user.token }),
+      headers: this.address
+        ? { "x-forwarded-for": this.address, ...options.headers }
+        : { ...options.headers },
+      ...(options.api === undefined ? {} : { api: options.api }),
+    });
   }
 
-  availability(showtimeId: string, api?: number): Promise<Answer<Maybe<Availability>>> {
-    return this.http.request({
-      op: "availability",
-      method: "GET",
-      path: `/api/seats/availability?showtimeId=${showtimeId}`,
-      token: this.user.token,
-      headers: this.headers(),
-      ...(api === undefined ? {} : { api }),
-    });
+  availability(showtimeId: string, api?: number) {
+    const path = `/api/seats/availability?showtimeId=${showtimeId}`;
+    return this.send<Availability>({ op: "availability", method: "GET", path }, { api });
   }
 
   hold(
     showtimeId: string,
     seats: string[] | number,
     options: { idempotencyKey?: string; api?: number } = {},
-  ): Promise<Answer<Maybe<Hold>>> {
-    return this.http.request({
-      op: "hold",
-      method: "POST",
-      path: "/api/seats/hold",
-      body: typeof seats === "number" ? { showtimeId, count: seats } : { showtimeId, seatIds: seats },
-      token: this.user.token,
-      headers: this.headers(options.idempotencyKey ? { "idempotency-key": options.idempotencyKey } : {}),
-      ...(options.api === undefined ? {} : { api: options.api }),
-    });
+  ) {
+    const body = typeof seats === "number" ? { showtimeId, count: seats } : { showtimeId, seatIds: seats };
+    const headers: Record<string, string> = options.idempotencyKey
+      ? { "idempotency-key": options.idempotencyKey }
+      : {};
+    return this.send<Hold>(
+      { op: "hold", method: "POST", path: "/api/seats/hold", body },
+      { api: options.api, headers },
+    );
   }
 
-  refresh(holdId: string): Promise<Answer<Maybe<Hold>>> {
-    return this.http.request({
-      op: "refresh",
-      method: "PATCH",
-      path: `/api/seats/hold/${holdId}/refresh`,
-      token: this.user.token,
-      headers: this.headers(),
-    });
+  refresh(holdId: string) {
+    return this.send<Hold>({ op: "refresh", method: "PATCH", path: `/api/seats/hold/${holdId}/refresh` });
   }
 
-  release(holdId: string): Promise<Answer<Maybe<{ ok: boolean; released: boolean }>>> {
-    return this.http.request({
-      op: "release",
-      method: "DELETE",
-      path: `/api/seats/hold/${holdId}`,
-      token: this.user.token,
-      headers: this.headers(),
-    });
+  release(holdId: string) {
+    const path = `/api/seats/hold/${holdId}`;
+    return this.send<{ ok: boolean; released: boolean }>({ op: "release", method: "DELETE", path });
   }
 
-  createOrder(holdId: string, api?: number): Promise<Answer<Maybe<PaymentOrder>>> {
-    return this.http.request({
+  createOrder(holdId: string, api?: number) {
+    const request = {
       op: "create-order",
       method: "POST",
       path: "/api/payments/create-order",
       body: { holdId },
-      token: this.user.token,
-      headers: this.headers(),
-      ...(api === undefined ? {} : { api }),
-    });
+    } as const;
+    return this.send<PaymentOrder>(request, { api });
   }
 
   /** Presses the dev provider's Pay button and takes the signed webhook home instead of having it sent. */
-  pay(orderId: string, options: { amount?: number; api?: number } = {}): Promise<Answer<Maybe<DevPaid>>> {
-    return this.http.request({
-      op: "pay",
-      method: "POST",
-      path: `/api/payments/dev/pay/${orderId}`,
-      body: { deliver: false, ...(options.amount === undefined ? {} : { amount: options.amount }) },
-      headers: this.headers(),
-      ...(options.api === undefined ? {} : { api: options.api }),
-    });
+  pay(orderId: string, options: { amount?: number; api?: number } = {}) {
+    const body = { deliver: false, ...(options.amount === undefined ? {} : { amount: options.amount }) };
+    const path = `/api/payments/dev/pay/${orderId}`;
+    return this.send<DevPaid>(
+      { op: "pay", method: "POST", path, body },
+      { api: options.api, anonymous: true },
+    );
   }
 
   confirm(paid: Pick<DevPaid, "orderId" | "paymentId" | "signature">, api?: number) {
-    return this.http.request<Maybe<Booking>>({
-      op: "confirm",
-      method: "POST",
-      path: "/api/bookings/confirm",
-      body: { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature },
-      token: this.user.token,
-      headers: this.headers(),
-      ...(api === undefined ? {} : { api }),
-    });
+    const body = { orderId: paid.orderId, paymentId: paid.paymentId, signature: paid.signature };
+    return this.send<Booking>(
+      { op: "confirm", method: "POST", path: "/api/bookings/confirm", body },
+      { api },
+    );
   }
 }
 

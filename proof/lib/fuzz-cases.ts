@@ -202,6 +202,31 @@ function authHeaders(world: World, caller: Caller): Record<string, string> {
   return token ? { authorization: `Bearer ${token}` } : {};
 }
 
+interface Who {
+  caller: Caller;
+  world: World;
+  kind: string;
+  note?: string | undefined;
+}
+
+/** A request sent as `who.caller` (with their Bearer token), with `body` as JSON when given. */
+function probe(
+  target: Pick<ProbeRequest, "method" | "url" | "shape">,
+  body: string | undefined,
+  who: Who,
+): ProbeRequest {
+  const headers = authHeaders(who.world, who.caller);
+  const request: ProbeRequest = { ...target, headers, as: who.caller, kind: who.kind };
+  if (who.note) {
+    request.note = who.note;
+  }
+  if (body !== undefined) {
+    request.body = body;
+    headers["content-type"] = "application/json";
+  }
+  return request;
+}
+
 function jsonRequest(
   op: ApiOperation,
   parts: Parts,
@@ -210,22 +235,13 @@ function jsonRequest(
   kind: string,
   note?: string,
 ): ProbeRequest {
-  const headers = authHeaders(world, caller);
-  const request: ProbeRequest = {
-    method: op.method,
-    url: urlOf(op, parts.path, parts.query),
-    headers,
-    as: caller,
+  const body = parts.hasBody && parts.body !== undefined ? JSON.stringify(parts.body) : undefined;
+  return probe({ method: op.method, url: urlOf(op, parts.path, parts.query) }, body, {
+    caller,
+    world,
     kind,
-  };
-  if (note) {
-    request.note = note;
-  }
-  if (parts.hasBody && parts.body !== undefined) {
-    request.body = JSON.stringify(parts.body);
-    headers["content-type"] = "application/json";
-  }
-  return request;
+    note,
+  });
 }
 
 /** A request's body is over the limit: whatever else it is, the answer is 413. */
@@ -697,35 +713,21 @@ function trpcInput(parts: Parts): unknown {
     : parts.body;
 }
 
-function trpcRequest(
-  procedure: string,
-  query: boolean,
-  input: unknown,
-  caller: Caller,
-  world: World,
-  kind: string,
-  note?: string,
-): ProbeRequest {
-  const headers = authHeaders(world, caller);
-  const request: ProbeRequest = {
-    method: query ? "GET" : "POST",
-    url: `/trpc/${procedure}`,
-    headers,
-    as: caller,
-    kind,
-    shape: "trpc",
-  };
-  if (note) {
-    request.note = note;
-  }
-  const text = input === undefined ? undefined : JSON.stringify(input);
-  if (query) {
-    request.url += text === undefined ? "" : `?input=${encodeURIComponent(text)}`;
-  } else if (text !== undefined) {
-    request.body = text;
-    headers["content-type"] = "application/json";
-  }
-  return request;
+/** A tRPC call of `procedure`: a GET with `?input=` for a query, a POST with a JSON body otherwise. */
+function trpcRequest(call: Who & { procedure: string; query: boolean; input: unknown }): ProbeRequest {
+  const text = call.input === undefined ? undefined : JSON.stringify(call.input);
+  const url = `/trpc/${call.procedure}`;
+  return call.query
+    ? probe(
+        {
+          method: "GET",
+          url: text === undefined ? url : `${url}?input=${encodeURIComponent(text)}`,
+          shape: "trpc",
+        },
+        undefined,
+        call,
+      )
+    : probe({ method: "POST", url, shape: "trpc" }, text, call);
 }
 
 /** The same procedures over tRPC: valid and mutated inputs. */
@@ -737,10 +739,27 @@ export function trpcCaseArb(op: ApiOperation, env: FuzzEnv, procedure: string): 
   return validParts(op, env.world).chain((parts) => {
     const input = trpcInput(parts);
     return fc.oneof(
-      fc.constant({ request: trpcRequest(procedure, query, input, passing, env.world, "tRPC valid") }),
+      fc.constant({
+        request: trpcRequest({
+          procedure,
+          query,
+          input,
+          caller: passing,
+          world: env.world,
+          kind: "tRPC valid",
+        }),
+      }),
       // A query's input travels in the URL: keep it short enough for one.
       mutationArb(input ?? {}, query ? 2000 : hugeLength).map((m) => ({
-        request: trpcRequest(procedure, query, m.value, passing, env.world, "tRPC mutated", m.what),
+        request: trpcRequest({
+          procedure,
+          query,
+          input: m.value,
+          caller: passing,
+          world: env.world,
+          kind: "tRPC mutated",
+          note: m.what,
+        }),
       })),
     );
   });

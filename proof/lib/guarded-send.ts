@@ -8,6 +8,7 @@
  * makes again, or that happened while nothing else was moving, is a problem; one seen only while the
  * background was busy is counted and logged, not reported.
  */
+import { sleep } from "@boxoffice/testkit";
 import type pg from "pg";
 import { changedTables, DbSnapshotter, type Snapshot, tableNameOf } from "./db-snapshot.ts";
 import {
@@ -104,11 +105,25 @@ export class GuardedSender {
     }
   }
 
-  /** Problems past the cap, as `key: n more` lines for the report. */
-  suppressed(): string[] {
-    return [...this.problemKeys]
+  /** Every problem found, those past the cap as `key: n more` lines. */
+  allProblems(): string[] {
+    const suppressed = [...this.problemKeys]
       .filter(([, n]) => n > this.maxPerKey)
       .map(([key, n]) => `${key}: ${n - this.maxPerKey} more like it`);
+    return [...this.problems, ...suppressed];
+  }
+
+  /** The figures of every scenario that sends through the guard. */
+  figures(): Record<string, number | string> {
+    const t = this.tally;
+    return {
+      "requests sent": t.requests,
+      statuses: statusLine(t.byStatus),
+      "5xx among its own requests": t.fiveXx,
+      "4xx answers checked for database changes": t.fourXxChecked,
+      "4xx changes allowed by rule": t.allowedChanges,
+      "changes put down to background work": t.backgroundChanges,
+    };
   }
 
   /**
@@ -237,12 +252,8 @@ export class GuardedSender {
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** `400: 12, 401: 3` */
-export function statusLine(counts: Map<number, number>): string {
+function statusLine(counts: Map<number, number>): string {
   return [...counts]
     .sort(([a], [b]) => a - b)
     .map(([status, n]) => `${status}: ${n}`)

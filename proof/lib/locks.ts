@@ -1,5 +1,5 @@
+import { sleep } from "@boxoffice/testkit";
 import type pg from "pg";
-import { sleep } from "./stats.ts";
 
 /**
  * Holds a showtime's row lock, the one every seat-changing transaction takes first, so that those

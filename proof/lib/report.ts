@@ -1,3 +1,5 @@
+import { table } from "@boxoffice/testkit";
+
 export interface ScenarioReport {
   name: string;
   summary: string;
@@ -34,17 +36,6 @@ function cell(value: number | string | undefined): string {
     return "-";
   }
   return typeof value === "number" ? (Number.isNaN(value) ? "-" : String(value)) : value;
-}
-
-/** A plain-text table with right-aligned numbers. */
-export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 export function renderScenario(report: ScenarioReport): string {

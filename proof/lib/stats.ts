@@ -1,24 +1,5 @@
 import { sleep } from "@boxoffice/testkit";
 
-export { sleep };
-/** A small deterministic generator, so a run can be replayed from its seed. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state * 1_664_525 + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-}
-
-export function shuffle<T>(items: T[], random: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
-}
-
 /** Runs `work` over `items` with at most `width` in flight, results in order. */
 export async function pool<T, R>(items: T[], width: number, work: (item: T, i: number) => Promise<R>) {
   const results: R[] = new Array(items.length);

@@ -18,10 +18,10 @@ import {
   type SampleKit,
 } from "../lib/access-table.ts";
 import type { Scenario, ScenarioContext, ScenarioResult } from "../lib/context.ts";
-import { badTokens, type World, WorldBuilder } from "../lib/fixtures.ts";
-import { GuardedSender, statusLine } from "../lib/guarded-send.ts";
+import { documentRun } from "../lib/document-run.ts";
+import { badTokens, type World } from "../lib/fixtures.ts";
 import { describe, type Exchange, errorCodeOf, type ProbeRequest } from "../lib/http-probe.ts";
-import { type ApiOperation, fetchOpenApi, fillPath, listOperations } from "../lib/openapi-ops.ts";
+import { type ApiOperation, fillPath } from "../lib/openapi-ops.ts";
 import { defaultPathValues, idKindOf, missingId } from "../lib/world-ids.ts";
 
 const SIGNATURE_HEADERS = ["x-razorpay-signature", "stripe-signature"];
@@ -100,12 +100,12 @@ function verdict(rule: AccessRule, caller: Caller, ex: Exchange, hasSample: bool
 
 async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = performance.now();
-  const baseUrl = ctx.apiUrls[0];
-  if (!baseUrl) {
+  const start = await documentRun(ctx, 20);
+  if (!start) {
     return { figures: {}, problems: ["no API process was started"] };
   }
+  const { ops, builder, world, sender } = start;
   const problems: string[] = [];
-  const ops = listOperations(await fetchOpenApi(baseUrl));
 
   // The table against the document, both ways, and against the document's own security marks.
   const documented = new Set(ops.map((op) => op.key));
@@ -129,10 +129,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     }
   }
 
-  const builder = new WorldBuilder(baseUrl, ctx.databaseUrl, ctx.db);
-  const world = await builder.build();
   ctx.log(`world ready: ${ops.length} operations to check`);
-  const sender = new GuardedSender(baseUrl, ctx.db, ctx.log, 20);
   await sender.start();
   let covered = 0;
   let checks = 0;
@@ -288,7 +285,6 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   }
 
   const seconds = (performance.now() - started) / 1000;
-  const tally = sender.tally;
   return {
     figures: {
       "operations in the OpenAPI document": ops.length,
@@ -296,14 +292,10 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       "operations covered": covered,
       callers: CALLERS.join(", "),
       "checks passed": `${passed} of ${checks}`,
-      "requests sent": tally.requests,
-      statuses: statusLine(tally.byStatus),
-      "5xx among its own requests": tally.fiveXx,
-      "4xx answers checked for database changes": tally.fourXxChecked,
-      "changes put down to background work": tally.backgroundChanges,
+      ...sender.figures(),
       "duration s": Number(seconds.toFixed(1)),
     },
-    problems: [...problems, ...sender.problems, ...sender.suppressed()],
+    problems: [...problems, ...sender.allProblems()],
   };
 }
 
@@ -315,5 +307,3 @@ export const authzScenario: Scenario = {
   budgetMs: { quick: 90_000, full: 180_000 },
   run,
 };
-
-export default authzScenario;

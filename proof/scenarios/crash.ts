@@ -1,13 +1,9 @@
-import { checkPaidOrders, runCrowd } from "@boxoffice/testkit";
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
-import { Customer, persist, WebhookCourier } from "../lib/flow.ts";
-import { journey } from "../lib/journey.ts";
+import { sleep } from "@boxoffice/testkit";
+import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
+import { ProofCrowd } from "../lib/crowd.ts";
+import { Customer, persist, type WebhookCourier } from "../lib/flow.ts";
 import { holdShowtimeLock, isConfirmation, isSweep, waitForWaiting } from "../lib/locks.ts";
 import type { ManagedProcess } from "../lib/processes.ts";
-import { availabilityProblems, settle } from "../lib/settle.ts";
-import { plainLayout } from "../lib/setup.ts";
-import { rng, round, sleep } from "../lib/stats.ts";
-import { Tally } from "../lib/tally.ts";
 
 const SETTINGS = {
   quick: {
@@ -69,39 +65,26 @@ export const crash: Scenario = {
   summary: "kill -9 an API mid-confirmation and a worker mid-sweep, restart them: nothing paid is lost",
   processes: { apis: 2, workers: 2 },
   budgetMs: { quick: 90_000, full: 300_000 },
-  env: { HOLD_TTL_SECONDS: "10" },
+  env: SHORT_HOLDS,
   async run(ctx: ScenarioContext) {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
-    const random = rng(40_417);
-    const showtime = await ctx.setup.showtime(plainLayout(12, 25));
-    const users = await ctx.setup.users(settings.users);
-    const courier = new WebhookCourier(ctx.http);
-    const tally = new Tally();
-    const paymentIds: string[] = [];
+    const crowd = await ProofCrowd.start(ctx, settings.users, 40_417);
+    const { showtime, courier, tally, paymentIds } = crowd;
     const problems: string[] = [];
-    const stop = AbortSignal.any([ctx.signal]);
     const [api1, api2] = ctx.cluster.apis as [ManagedProcess, ManagedProcess];
     const figures: Record<string, number | string> = {};
 
-    const started = Date.now();
-    const crowd = { users: users.length, inFlight: settings.inFlight, arrivalMs: settings.arrivalMs, stop };
-    const load = runCrowd(crowd, async (i) => {
-      const customer = new Customer(ctx.http, users[i] as (typeof users)[number]);
-      await journey(
-        customer,
-        {
-          showtimeId: showtime.id,
-          random,
-          courier,
-          stop,
-          retryMs: 30_000,
-          abandonRate: 0.3,
-          idempotentHolds: true,
-          paymentIds,
-        },
-        tally,
-      );
-    });
+    const load = crowd.race(
+      { inFlight: settings.inFlight, arrivalMs: settings.arrivalMs, stop: ctx.signal },
+      {
+        retryMs: 30_000,
+        idempotentHolds: true,
+        mostSeats: 3,
+        moods: { abandon: 0.3 },
+        webhookDelayMs: 2_000,
+      },
+    );
+    const started = crowd.started;
 
     const at = async (ms: number) => sleep(started + ms - Date.now(), ctx.signal);
 
@@ -177,28 +160,16 @@ export const crash: Scenario = {
     }
 
     await load;
-    const loadSeconds = (Date.now() - started) / 1000;
-    ctx.log(`load done in ${round(loadSeconds, 1)} s; waiting for webhooks and refunds to settle`);
-    await settle(ctx, courier, 90_000);
-
-    problems.push(...tally.problems());
-    const paid = await checkPaidOrders(ctx.db, paymentIds);
-    problems.push(...paid.problems);
-    problems.push(...(await availabilityProblems(ctx, showtime.id)));
-    if (courier.gaveUp > 0) {
-      problems.push(`${courier.gaveUp} webhook deliveries never got an answer`);
-    }
+    const settled = await crowd.settled(90_000);
+    problems.push(...settled.problems);
     const noAnswer = [...ctx.http.noAnswer].map(([why, n]) => `${why} ${n}`).join(", ");
     return {
       figures: {
         ...figures,
         "requests cut by kills": [...ctx.http.noAnswer.values()].reduce((a, b) => a + b, 0),
-        "payments taken": paymentIds.length,
-        "payments booked": paid.booked,
-        "payments refunded": paid.refunded,
         "hold retries stuck": tally.get("hold retry stuck on its Idempotency-Key"),
         "confirmations left to the webhook": tally.get("confirmation left to the webhook"),
-        "load s": round(loadSeconds, 1),
+        ...settled.figures,
         ...(noAnswer ? { "no answer": noAnswer } : {}),
       },
       problems,

@@ -7,10 +7,12 @@
  * bad token on a protected route, 400 for bad JSON or an id that is not one, 415 for a body not sent as
  * JSON.
  */
+import { seededRng, shuffle } from "@boxoffice/testkit";
 import fc from "fast-check";
 import { ACCESS_TABLE } from "../lib/access-table.ts";
 import type { Scenario, ScenarioContext, ScenarioResult } from "../lib/context.ts";
-import { badTokens, WorldBuilder } from "../lib/fixtures.ts";
+import { documentRun } from "../lib/document-run.ts";
+import { badTokens } from "../lib/fixtures.ts";
 import {
   caseArb,
   devSigners,
@@ -24,16 +26,8 @@ import {
   unknownPathCases,
   wrongMethodCases,
 } from "../lib/fuzz-cases.ts";
-import { GuardedSender, statusLine } from "../lib/guarded-send.ts";
 import { describe, type Exchange } from "../lib/http-probe.ts";
-import {
-  type ApiOperation,
-  brokenRefs,
-  fetchOpenApi,
-  listOperations,
-  methodsByPath,
-  procedurePathOf,
-} from "../lib/openapi-ops.ts";
+import { type ApiOperation, brokenRefs, methodsByPath, procedurePathOf } from "../lib/openapi-ops.ts";
 
 const BODY_LIMIT = 102_400;
 
@@ -62,24 +56,6 @@ export function fuzzSeed(quick = false): number {
     return given;
   }
   return quick ? QUICK_SEED : Math.floor(Math.random() * 2 ** 31);
-}
-
-/** A seeded shuffle (mulberry32), so the operations interleave the same way for the same seed. */
-function shuffle<T>(items: T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j] as T, out[i] as T];
-  }
-  return out;
 }
 
 interface Planned extends FuzzCase {
@@ -129,18 +105,15 @@ function expectationProblem(planned: Planned, ex: Exchange): string | undefined 
 
 async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const started = performance.now();
-  const baseUrl = ctx.apiUrls[0];
-  if (!baseUrl) {
-    return { figures: {}, problems: ["no API process was started"] };
-  }
   const seed = fuzzSeed(ctx.quick);
   const budget = ctx.quick ? QUICK : FULL;
   ctx.log(`seed ${seed}: PROOF_SEED=${seed} replays this run's requests`);
-  const doc = await fetchOpenApi(baseUrl);
+  const start = await documentRun(ctx);
+  if (!start) {
+    return { figures: {}, problems: ["no API process was started"] };
+  }
+  const { doc, ops, world, sender } = start;
   const documentProblems = brokenRefs(doc).map((text) => `the OpenAPI document: ${text}`);
-  const ops = listOperations(doc);
-  const builder = new WorldBuilder(baseUrl, ctx.databaseUrl, ctx.db);
-  const world = await builder.build();
   const signers = devSigners(ctx.secrets.jwtRefreshSecret);
   const env: FuzzEnv = {
     world,
@@ -192,10 +165,9 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
       }
     }
   });
-  const plan = [...fixed, ...shuffle(sampled, seed)];
+  const plan = [...fixed, ...shuffle(sampled, seededRng(seed))];
   ctx.log(`${ops.length} operations; ${fixed.length} fixed and ${sampled.length} sampled cases`);
 
-  const sender = new GuardedSender(baseUrl, ctx.db, ctx.log);
   await sender.start();
   const sendStarted = performance.now();
   const covered = new Map<string, Set<number>>();
@@ -225,7 +197,7 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
   const tally = sender.tally;
   const reachedSuccess = [...covered.values()].filter((s) => [...s].some((x) => x >= 200 && x < 300)).length;
   const uncovered = ops.filter((op) => !covered.has(op.key)).map((op) => op.key);
-  const problems = [...documentProblems, ...sender.problems, ...sender.suppressed()];
+  const problems = [...documentProblems, ...sender.allProblems()];
   if (uncovered.length > 0) {
     problems.push(`operations never fuzzed: ${uncovered.join(", ")}`);
   }
@@ -235,15 +207,10 @@ async function run(ctx: ScenarioContext): Promise<ScenarioResult> {
     figures: {
       seed,
       mode: ctx.quick ? "quick" : "full",
-      "requests sent": tally.requests,
-      statuses: statusLine(tally.byStatus),
-      "5xx among its own requests": tally.fiveXx,
+      ...sender.figures(),
       "operations in the OpenAPI document": ops.length,
       "operations covered": covered.size,
       "operations answered 2xx at least once": reachedSuccess,
-      "4xx answers checked for database changes": tally.fourXxChecked,
-      "4xx changes allowed by rule": tally.allowedChanges,
-      "changes put down to background work": tally.backgroundChanges,
       "cases left unsent at the deadline": unsent,
       "case kinds": kinds.map(([k, n]) => `${k} ${n}`).join(", "),
       "requests per second": Number((tally.requests / ((performance.now() - sendStarted) / 1000)).toFixed(1)),
@@ -261,5 +228,3 @@ export const fuzzScenario: Scenario = {
   budgetMs: { quick: 90_000, full: 420_000 },
   run,
 };
-
-export default fuzzScenario;

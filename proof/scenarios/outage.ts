@@ -1,22 +1,19 @@
 import type { Answer, RequestOptions } from "@boxoffice/testkit";
-import { checkPaidOrders, percentile, runCrowd } from "@boxoffice/testkit";
+import { percentile, plainLayout, sleep } from "@boxoffice/testkit";
 import { Redis } from "ioredis";
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
-import { Customer, WebhookCourier } from "../lib/flow.ts";
+import { type Scenario, type ScenarioContext, SHORT_HOLDS } from "../lib/context.ts";
+import { ProofCrowd } from "../lib/crowd.ts";
+import { Customer } from "../lib/flow.ts";
 import { describeHolds, holdStates } from "../lib/hold-state.ts";
-import { journey } from "../lib/journey.ts";
 import type { PrivateServices } from "../lib/services.ts";
-import { availabilityProblems, settle } from "../lib/settle.ts";
-import { type ProofUser, plainLayout } from "../lib/setup.ts";
-import { rng, round, sleep, waitFor } from "../lib/stats.ts";
-import { Tally } from "../lib/tally.ts";
+import type { ProofUser } from "../lib/setup.ts";
+import { round, waitFor } from "../lib/stats.ts";
 
 const SETTINGS = {
   quick: { usersPerSecond: 8, inFlight: 24, redisDownMs: 12_000, pgDownMs: 5_000, calmMs: 3_000 },
   full: { usersPerSecond: 8, inFlight: 40, redisDownMs: 30_000, pgDownMs: 15_000, calmMs: 10_000 },
 };
 const HOLDS_PER_MIN = 20;
-const HOLD_TTL_S = 10;
 /** After PostgreSQL is back, answers already on their way may still be 503s for this long. */
 const MARGIN_MS = 3_000;
 /** While Redis is down, a probe holds a free seat (and releases it) this often. */
@@ -51,7 +48,7 @@ export const outage: Scenario = {
   expected5xx: [503],
   budgetMs: { quick: 100_000, full: 360_000 },
   env: {
-    HOLD_TTL_SECONDS: String(HOLD_TTL_S),
+    ...SHORT_HOLDS,
     // Each simulated user has an address of its own (X-Forwarded-For), so the hold limit can be on.
     TRUST_PROXY: "true",
     RATE_LIMIT_HOLDS_PER_MIN: String(HOLDS_PER_MIN),
@@ -59,21 +56,17 @@ export const outage: Scenario = {
   async run(ctx: ScenarioContext) {
     const services = ctx.services as PrivateServices;
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
-    const random = rng(50_113);
-    const showtime = await ctx.setup.showtime(plainLayout(12, 25));
+    // Enough users to keep arriving until the scenario says stop; the budget bounds the run anyway.
+    const crowd = await ProofCrowd.start(ctx, settings.usersPerSecond * 150 + 1, 50_113);
+    const { showtime, tally, users } = crowd;
     // A showtime only the probes touch, so a free seat is there to hold whatever the load sold meanwhile.
     const reserve = await ctx.setup.showtime(plainLayout(4, 25));
     const probeUsers = await ctx.setup.users(3, "probe");
-    // Enough users to keep arriving until the scenario says stop; the budget bounds the run anyway.
-    const users = await ctx.setup.users(settings.usersPerSecond * 150 + 1);
     const greedyUser = users.pop();
     if (!greedyUser) {
       throw new Error("no users");
     }
     const address = (i: number) => `127.1.${Math.floor(i / 250)}.${(i % 250) + 1}`;
-    const courier = new WebhookCourier(ctx.http);
-    const tally = new Tally();
-    const paymentIds: string[] = [];
     const problems: string[] = [];
     const endLoad = new AbortController();
     const stop = AbortSignal.any([ctx.signal, endLoad.signal]);
@@ -130,29 +123,17 @@ export const outage: Scenario = {
       return answers.filter((res) => res.status === 429).length;
     };
 
-    const started = Date.now();
-    const crowd = {
-      users: users.length,
-      inFlight: settings.inFlight,
-      arrivalMs: (users.length * 1000) / settings.usersPerSecond,
-      stop,
-    };
-    const load = runCrowd(crowd, async (i) => {
-      await journey(
-        new Customer(ctx.http, users[i] as (typeof users)[number], address(i)),
-        {
-          showtimeId: showtime.id,
-          random,
-          courier,
-          stop,
-          retryMs: 30_000,
-          abandonRate: 0.25,
-          idempotentHolds: true,
-          paymentIds,
-        },
-        tally,
-      );
-    });
+    const load = crowd.race(
+      { inFlight: settings.inFlight, arrivalMs: (users.length * 1000) / settings.usersPerSecond, stop },
+      {
+        customer: (i) => new Customer(ctx.http, users[i] as ProofUser, address(i)),
+        retryMs: 30_000,
+        idempotentHolds: true,
+        mostSeats: 3,
+        moods: { abandon: 0.25 },
+        webhookDelayMs: 2_000,
+      },
+    );
     await sleep(settings.calmMs, ctx.signal);
     const limitedBefore = await burst();
     ctx.log(`hold limit before the outage: ${limitedBefore} of ${HOLDS_PER_MIN + 5} refused 429`);
@@ -305,9 +286,7 @@ export const outage: Scenario = {
     await sleep(settings.calmMs, ctx.signal);
     endLoad.abort();
     await load;
-    const loadSeconds = (Date.now() - started) / 1000;
-    ctx.log(`load done in ${round(loadSeconds, 1)} s; waiting for webhooks and refunds to settle`);
-    await settle(ctx, courier, 60_000);
+    const settled = await crowd.settled(60_000);
 
     if (probes.held === 0) {
       problems.push(
@@ -354,13 +333,7 @@ export const outage: Scenario = {
     if (seen.slow > 0) {
       problems.push(`${seen.slow} requests took longer than 10 s to be answered (or never were)`);
     }
-    problems.push(...tally.problems());
-    const paid = await checkPaidOrders(ctx.db, paymentIds);
-    problems.push(...paid.problems);
-    problems.push(...(await availabilityProblems(ctx, showtime.id)));
-    if (courier.gaveUp > 0) {
-      problems.push(`${courier.gaveUp} webhook deliveries never got an answer`);
-    }
+    problems.push(...settled.problems);
     const holdMs = Float64Array.from(seen.holdMsWhileRedisDown).sort();
     return {
       figures: {
@@ -376,10 +349,7 @@ export const outage: Scenario = {
         "answers while postgres down": pgStatuses.map(([s, n]) => `${s || "none"} x${n}`).join(", "),
         "recovered in s": recovery.map((s) => round(s, 1)).join(" / "),
         "no answer": noAnswerCount,
-        "payments taken": paymentIds.length,
-        "payments booked": paid.booked,
-        "payments refunded": paid.refunded,
-        "load s": round(loadSeconds, 1),
+        ...settled.figures,
       },
       problems,
     };

@@ -1,14 +1,13 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { devPaymentProvider } from "@boxoffice/core";
-import { checkPaidOrders } from "@boxoffice/testkit";
-import type { Scenario, ScenarioContext } from "../lib/context.ts";
+import { checkPaidOrders, plainLayout, seededRng, shuffle, sleep } from "@boxoffice/testkit";
+import { type Scenario, type ScenarioContext, SHORT_HOLD_TTL_SECONDS, SHORT_HOLDS } from "../lib/context.ts";
 import { Customer, type DevPaid, errorCode, type SignedWebhook, WebhookCourier } from "../lib/flow.ts";
 import { availabilityProblems, settle } from "../lib/settle.ts";
-import { type ProofUser, plainLayout } from "../lib/setup.ts";
-import { pool, rng, round, shuffle, sleep } from "../lib/stats.ts";
+import type { ProofUser } from "../lib/setup.ts";
+import { pool, round } from "../lib/stats.ts";
 import { Tally } from "../lib/tally.ts";
 
-const HOLD_TTL_S = 10;
 const SETTINGS = {
   // Up to two seats an order, never shared: the screen is large enough for all of them.
   quick: { orders: 200, replays: 5, width: 24, rows: 20, seatsPerRow: 25 },
@@ -53,10 +52,10 @@ export const webhooks: Scenario = {
   summary: `${SETTINGS.quick.orders} orders (${SETTINGS.full.orders} in the full run), ${split(SETTINGS.quick.orders).paid} (${split(SETTINGS.full.orders).paid}) of them paid: each payment's webhook delivered ${SETTINGS.quick.replays} times, shuffled with confirmations and forgeries; late ones refunded`,
   processes: { apis: 2, workers: 1 },
   budgetMs: { quick: 90_000, full: 240_000 },
-  env: { HOLD_TTL_SECONDS: String(HOLD_TTL_S) },
+  env: SHORT_HOLDS,
   async run(ctx: ScenarioContext) {
     const settings = SETTINGS[ctx.quick ? "quick" : "full"];
-    const random = rng(60_607);
+    const random = seededRng(60_607);
     const dev = devPaymentProvider(ctx.secrets.jwtRefreshSecret);
     const showtime = await ctx.setup.showtime(plainLayout(settings.rows, settings.seatsPerRow));
     const counts = split(settings.orders);
@@ -110,7 +109,7 @@ export const webhooks: Scenario = {
     const late = await pool(lateUsers, 8, (user, i) =>
       start(user, i < counts.late ? "late, seats taken" : "late, seats free"),
     );
-    const lapsesAt = Date.now() + HOLD_TTL_S * 1000 + 500;
+    const lapsesAt = Date.now() + SHORT_HOLD_TTL_SECONDS * 1000 + 500;
     const rest = await pool(users.slice(lateUsers.length), 12, (user, i) =>
       start(user, i < onTime ? "on time" : "unpaid"),
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runCrowd, sleep } from "./crowd.ts";
+import { runCrowd, runRace, sleep } from "./crowd.ts";
 
 describe("runCrowd", () => {
   it("lets every user arrive in order, never more than inFlight at once", async () => {
@@ -49,5 +49,57 @@ describe("runCrowd", () => {
     );
     expect(at[3]).toBeGreaterThanOrEqual(145);
     expect(at[0]).toBeLessThan(50);
+  });
+});
+
+describe("runRace", () => {
+  const never = new AbortController().signal;
+
+  it("sends a customer whose seats were taken to pick again, up to `attempts`, and buys the first hold", async () => {
+    const asked: string[] = [];
+    const bought: string[] = [];
+    await runRace(
+      { users: 3, inFlight: 3, arrivalMs: 0, stop: never, attempts: 3 },
+      {
+        choose: async (user, attempt) => (user === 2 ? undefined : [`u${user}a${attempt}`]),
+        async hold(user, seats) {
+          asked.push(String(seats));
+          // User 0 gets a hold at the second attempt; user 1 never does.
+          return user === 0 && asked.filter((s) => s.startsWith("u0")).length === 2
+            ? { held: seats }
+            : "again";
+        },
+        buy: async (_, held) => {
+          bought.push(String(held));
+        },
+      },
+    );
+    expect(asked.sort()).toEqual(["u0a0", "u0a1", "u1a0", "u1a1", "u1a2"]);
+    expect(bought).toEqual(["u0a1"]);
+  });
+
+  it("ends a visit on `leave`, and starts no hold once stopped while a held one is still bought", async () => {
+    const stop = new AbortController();
+    const holds: number[] = [];
+    const bought: number[] = [];
+    await runRace(
+      { users: 2, inFlight: 2, arrivalMs: 0, stop: stop.signal, attempts: 5 },
+      {
+        choose: async () => [],
+        async hold(user) {
+          holds.push(user);
+          if (user === 0) {
+            stop.abort();
+            return { held: user };
+          }
+          return holds.length > 3 ? "leave" : "again";
+        },
+        buy: async (user) => {
+          bought.push(user);
+        },
+      },
+    );
+    expect(bought).toEqual([0]);
+    expect(holds.filter((u) => u === 1).length).toBeLessThanOrEqual(1);
   });
 });

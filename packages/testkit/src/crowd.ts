@@ -57,3 +57,44 @@ export async function runCrowd(
   );
   return { arrived, ms: performance.now() - started };
 }
+
+/** What a customer's hold attempt came to: a hold to buy, `"again"` (pick other seats) or `"leave"`. */
+export type HoldAttempt<Held> = { held: Held } | "again" | "leave";
+
+/**
+ * One side of the blockbuster race: the server a crowd talks to, and how its customers behave there.
+ * The proof's side is boxoffice's REST API with customers who change their minds; the benchmark's are
+ * boxoffice and the seed's naive server, with customers who always buy.
+ */
+export interface RaceSide<Held, Seats = string[]> {
+  /** The seats customer `user` asks for on attempt `attempt` (ids, or the proof's "best N"); undefined: leave. */
+  choose(user: number, attempt: number): Promise<Seats | undefined>;
+  hold(user: number, seats: Seats): Promise<HoldAttempt<Held>>;
+  /** What a customer does with a hold: pay for it, or (the proof's crowd) let it go. */
+  buy(user: number, held: Held): Promise<void>;
+}
+
+/**
+ * The blockbuster race, run by the proof and the benchmark alike: the crowd arrives (runCrowd); each
+ * customer tries up to `attempts` holds until one succeeds (a seat taken sends them to pick again),
+ * then buys it and leaves. No customer starts a new hold once `stop` aborts; one who has a hold still
+ * buys it, and the race lasts until the last purchase is answered.
+ */
+export function runRace<Held, Seats>(
+  options: CrowdOptions & { attempts: number },
+  side: RaceSide<Held, Seats>,
+): Promise<{ arrived: number; ms: number }> {
+  return runCrowd(options, async (user) => {
+    for (let attempt = 0; attempt < options.attempts && !options.stop.aborted; attempt++) {
+      const seats = await side.choose(user, attempt);
+      const result = seats === undefined ? "leave" : await side.hold(user, seats);
+      if (result === "leave") {
+        return;
+      }
+      if (result !== "again") {
+        await side.buy(user, result.held);
+        return;
+      }
+    }
+  });
+}

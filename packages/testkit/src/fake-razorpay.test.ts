@@ -6,42 +6,28 @@ import {
   verifyRazorpayWebhookSignature,
 } from "@boxoffice/core/payments";
 import { validateWebhookSignature as sdkValidateWebhook } from "razorpay/dist/utils/razorpay-utils";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type FakeRazorpay, type RazorpayWebhookEvent, startFakeRazorpay } from "./fake-razorpay.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
+import { rejection, silentUntilWebhookUrl, standInForFile } from "./stand-in-harness.ts";
+import type { WebhookReceiver } from "./webhook-receiver.ts";
 
+const file = standInForFile(startFakeRazorpay, (fake, { headers, body }) =>
+  verifyRazorpayWebhookSignature(body, headers["x-razorpay-signature"], fake.webhookSecret),
+);
 let fake: FakeRazorpay;
 let receiver: WebhookReceiver;
 let sdk: ReturnType<typeof createRazorpaySdk>;
 
-beforeAll(async () => {
-  fake = await startFakeRazorpay();
-  // Stands in for our webhook endpoint: verifies the raw body as a handler must.
-  receiver = await startWebhookReceiver(({ headers, body }) => {
-    const signature = headers["x-razorpay-signature"];
-    return verifyRazorpayWebhookSignature(body, signature, fake.webhookSecret) ? 200 : 400;
-  });
+beforeAll(() => {
+  ({ fake, receiver } = file);
   sdk = createRazorpaySdk({ keyId: fake.keyId, keySecret: fake.keySecret, baseUrl: fake.url });
 });
 
-afterEach(() => {
-  fake.clearFaults();
-  fake.setWebhookUrl(undefined);
-});
-
-afterAll(async () => {
-  await fake?.close();
-  await receiver?.close();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the request to fail");
-}
+/** A payment's status, amount refunded and refund status. */
+const refundState = async (paymentId: string) => {
+  const { status, amount_refunded, refund_status } = await sdk.payments.fetch(paymentId);
+  return [status, amount_refunded, refund_status];
+};
 
 const newOrder = (amount = 50_000) =>
   sdk.orders.create({ amount, currency: "INR", receipt: `bk_${amount}`, notes: { booking_id: "bk_1" } });
@@ -151,11 +137,7 @@ describe("fake Razorpay through the official SDK", () => {
       status: "processed",
     });
     expect(partial.id).toMatch(/^rfnd_[0-9A-Za-z]{14}$/);
-    expect(await sdk.payments.fetch(paymentId)).toMatchObject({
-      status: "captured",
-      amount_refunded: 20_000,
-      refund_status: "partial",
-    });
+    expect(await refundState(paymentId)).toEqual(["captured", 20_000, "partial"]);
 
     expect(await rejection(sdk.payments.refund(paymentId, { amount: 30_001 }))).toMatchObject({
       statusCode: 400,
@@ -164,11 +146,7 @@ describe("fake Razorpay through the official SDK", () => {
 
     const rest = await sdk.payments.refund(paymentId, {});
     expect(rest.amount).toBe(30_000);
-    expect(await sdk.payments.fetch(paymentId)).toMatchObject({
-      status: "refunded",
-      amount_refunded: 50_000,
-      refund_status: "full",
-    });
+    expect(await refundState(paymentId)).toEqual(["refunded", 50_000, "full"]);
     expect(await rejection(sdk.payments.refund(paymentId, { amount: 100 }))).toMatchObject({
       statusCode: 400,
     });
@@ -298,12 +276,7 @@ describe("fake Razorpay webhooks", () => {
   });
 
   it("sends events by itself after pay, capture and refund once a webhook URL is set", async () => {
-    const order = await newOrder();
-    fake.pay(order.id); // no URL yet: nothing is sent
-    expect(await fake.webhooksSettled()).toEqual([]);
-
-    fake.setWebhookUrl(receiver.url);
-    const before = receiver.received.length;
+    const before = await silentUntilWebhookUrl(file, async () => fake.pay((await newOrder()).id));
     const next = await newOrder(20_000);
     const { razorpay_payment_id: paymentId } = fake.pay(next.id, { capture: false });
     await sdk.payments.capture(paymentId, 20_000, "INR");

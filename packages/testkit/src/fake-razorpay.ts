@@ -1,17 +1,5 @@
 import { createHmac } from "node:crypto";
-import {
-  type DeliveryResult,
-  type Faults,
-  headerValue,
-  postWebhook,
-  type RecordedRequest,
-  type Reply,
-  randomBase62,
-  startFakeHttpServer,
-  unixSeconds,
-  type WebhookRequest,
-  webhookQueue,
-} from "./fake-http.ts";
+import { type RecordedRequest, type Reply, randomBase62, unixSeconds } from "./fake-http.ts";
 import {
   type RazorpayCheckoutFailure,
   type RazorpayCheckoutSuccess,
@@ -19,11 +7,13 @@ import {
   type RazorpayOrder,
   type RazorpayPayment,
   type RazorpayRefund,
+  type RazorpayWebhook,
   type RazorpayWebhookEvent,
   type RazorpayWebhookEventName,
   razorpayError,
   razorpayNotes,
 } from "./razorpay-entities.ts";
+import { type Route, routeOf, type StandIn, startStandIn } from "./stand-in.ts";
 
 export * from "./razorpay-entities.ts";
 
@@ -62,11 +52,8 @@ export interface RazorpayWebhookIds {
   refundId?: string;
 }
 
-export type RazorpayWebhook = WebhookRequest<RazorpayWebhookEvent>;
-
-export interface FakeRazorpay extends Faults {
-  /** Base URL for the SDK seam: `createRazorpaySdk({ ..., baseUrl: fake.url })`. */
-  url: string;
+/** `url` is the SDK seam: `createRazorpaySdk({ ..., baseUrl: fake.url })`. */
+export interface FakeRazorpay extends StandIn<RazorpayWebhook> {
   keyId: string;
   keySecret: string;
   webhookSecret: string;
@@ -74,19 +61,12 @@ export interface FakeRazorpay extends Faults {
   orders: Map<string, RazorpayOrder>;
   payments: Map<string, RazorpayPayment>;
   refunds: Map<string, RazorpayRefund>;
-  requests: RecordedRequest[];
   /** The customer pays in Checkout; returns what Checkout hands the page's `handler`. */
   pay(orderId: string, options?: RazorpayPayOptions): RazorpayCheckoutSuccess;
   /** The customer's payment fails in Checkout; returns what `payment.failed` listeners get. */
   failPayment(orderId: string, options?: { method?: RazorpayPayOptions["method"] }): RazorpayCheckoutFailure;
   /** Builds a webhook as Razorpay would send it now, for the entities named by `ids`. */
   webhook(event: RazorpayWebhookEventName, ids: RazorpayWebhookIds): RazorpayWebhook;
-  /** POSTs a webhook; delivering the same one twice is a redelivery (same X-Razorpay-Event-Id). */
-  deliver(url: string, webhook: RazorpayWebhook): Promise<DeliveryResult>;
-  setWebhookUrl(url: string | undefined): void;
-  /** Waits for automatic deliveries queued so far; returns every one made. */
-  webhooksSettled(): Promise<DeliveryResult[]>;
-  close(): Promise<void>;
 }
 
 const ALL_EVENTS: RazorpayWebhookEventName[] = [
@@ -108,18 +88,18 @@ const badRequest = (description: string, field?: string) =>
 const noSuchId = () => badRequest("The id provided does not exist");
 
 export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Promise<FakeRazorpay> {
-  const keyId = options.keyId ?? `rzp_test_${randomBase62(14)}`;
-  const keySecret = options.keySecret ?? randomBase62(24);
-  const webhookSecret = options.webhookSecret ?? `whsec_${randomBase62(24)}`;
-  const accountId = options.accountId ?? `acc_${randomBase62(14)}`;
+  const credentials = {
+    keyId: options.keyId ?? `rzp_test_${randomBase62(14)}`,
+    keySecret: options.keySecret ?? randomBase62(24),
+    webhookSecret: options.webhookSecret ?? `whsec_${randomBase62(24)}`,
+    accountId: options.accountId ?? `acc_${randomBase62(14)}`,
+  };
+  const { keyId, keySecret, webhookSecret, accountId } = credentials;
   const now = options.now ?? (() => new Date());
-  const subscribed = new Set(options.webhookEvents ?? ALL_EVENTS);
-  let webhookUrl = options.webhookUrl;
 
   const orders = new Map<string, RazorpayOrder>();
   const payments = new Map<string, RazorpayPayment>();
   const refunds = new Map<string, RazorpayRefund>();
-  const queue = webhookQueue();
 
   const find = <T>(map: Map<string, T>, id: string | undefined): T => {
     const found = id === undefined ? undefined : map.get(id);
@@ -283,12 +263,8 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     };
   };
 
-  function emit(event: RazorpayWebhookEventName, ids: RazorpayWebhookIds) {
-    if (webhookUrl !== undefined && subscribed.has(event)) {
-      // Built now: a webhook carries the entity as it was when the event happened.
-      queue.enqueue(webhookUrl, buildWebhook(event, ids));
-    }
-  }
+  const emit = (event: RazorpayWebhookEventName, ids: RazorpayWebhookIds) =>
+    stand.emit(event, () => buildWebhook(event, ids));
 
   // -------------------------------------------------------------------------------------------
   // The REST API
@@ -325,19 +301,13 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     return order;
   };
 
-  const routes: Array<[string, RegExp, (m: string[], req: RecordedRequest) => unknown]> = [
+  const routes: Route<[RecordedRequest]>[] = [
     ["POST", /^\/v1\/orders$/, (_, req) => createOrder(jsonBody(req))],
     ["GET", /^\/v1\/orders\/([^/]+)$/, ([id]) => find(orders, id)],
     [
       "GET",
       /^\/v1\/orders\/([^/]+)\/payments$/,
-      ([id], req) => {
-        const order = find(orders, id);
-        return collection(
-          [...payments.values()].filter((p) => p.order_id === order.id),
-          req,
-        );
-      },
+      ([id], req) => collection(payments, "order_id", find(orders, id).id, req),
     ],
     ["GET", /^\/v1\/payments\/([^/]+)$/, ([id]) => find(payments, id)],
     [
@@ -371,13 +341,7 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     [
       "GET",
       /^\/v1\/payments\/([^/]+)\/refunds$/,
-      ([id], req) => {
-        const payment = find(payments, id);
-        return collection(
-          [...refunds.values()].filter((r) => r.payment_id === payment.id),
-          req,
-        );
-      },
+      ([id], req) => collection(refunds, "payment_id", find(payments, id).id, req),
     ],
     [
       "GET",
@@ -393,33 +357,30 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     ["GET", /^\/v1\/refunds\/([^/]+)$/, ([id]) => find(refunds, id)],
   ];
 
-  const expectedAuth = `Basic ${Buffer.from(`${keyId}:${keySecret}`).toString("base64")}`;
-
   const handle = (req: RecordedRequest): Reply => {
-    if (headerValue(req.headers, "authorization") !== expectedAuth) {
-      return {
-        status: 401,
-        body: razorpayError("Authentication failed", { source: "NA", step: "NA", reason: "NA" }),
-      };
+    const route = routeOf(routes, req);
+    if (!route) {
+      return { status: 400, body: razorpayError("The requested URL was not found on the server.") };
     }
-    for (const [method, pattern, run] of routes) {
-      const match = pattern.exec(req.path);
-      if (match && method === req.method) {
-        try {
-          return { status: 200, body: run(match.slice(1).map(decodeURIComponent), req) };
-        } catch (err) {
-          if (err instanceof ApiFailure) {
-            return err.reply;
-          }
-          throw err;
-        }
+    try {
+      return { status: 200, body: route.run(route.captures, req) };
+    } catch (err) {
+      if (err instanceof ApiFailure) {
+        return err.reply;
       }
+      throw err;
     }
-    return { status: 400, body: razorpayError("The requested URL was not found on the server.") };
   };
 
-  const server = await startFakeHttpServer({
+  const stand = await startStandIn<RazorpayWebhookEventName, RazorpayWebhook>({
     handle,
+    authorizations: [`Basic ${Buffer.from(`${keyId}:${keySecret}`).toString("base64")}`],
+    unauthorized: () => ({
+      status: 401,
+      body: razorpayError("Authentication failed", { source: "NA", step: "NA", reason: "NA" }),
+    }),
+    webhookUrl: options.webhookUrl,
+    webhookEvents: options.webhookEvents ?? ALL_EVENTS,
     faultReply: (status, message) => ({
       status,
       body: razorpayError(
@@ -448,19 +409,11 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
   };
 
   return {
-    url: server.url,
-    keyId,
-    keySecret,
-    webhookSecret,
-    accountId,
+    ...stand.standIn,
+    ...credentials,
     orders,
     payments,
     refunds,
-    requests: server.requests,
-    failNext: server.failNext,
-    hangNext: server.hangNext,
-    loseAnswerNext: server.loseAnswerNext,
-    clearFaults: server.clearFaults,
 
     pay(orderId, o = {}) {
       const order = payableOrder(orderId);
@@ -513,15 +466,6 @@ export async function startFakeRazorpay(options: FakeRazorpayOptions = {}): Prom
     },
 
     webhook: buildWebhook,
-    deliver: (url, webhook) => postWebhook(url, webhook),
-    setWebhookUrl(url) {
-      webhookUrl = url;
-    },
-    webhooksSettled: () => queue.settled(),
-    async close() {
-      await queue.settled();
-      await server.close();
-    },
   };
 }
 
@@ -599,10 +543,14 @@ function notesParam(value: unknown): RazorpayOrder["notes"] {
   return razorpayNotes(notes);
 }
 
+/** The entities of `map` whose `parent` field is `parentId`, a page of them as `req` asks. */
 function collection<T extends { created_at: number }>(
-  items: T[],
+  map: Map<string, T>,
+  parent: keyof T,
+  parentId: string,
   req: RecordedRequest,
 ): RazorpayCollection<T> {
+  const items = [...map.values()].filter((item) => item[parent] === parentId);
   const count = Math.min(Number(req.query.get("count") ?? 10) || 10, 100);
   const skip = Number(req.query.get("skip") ?? 0) || 0;
   // Newest first, as Razorpay lists them (insertion order breaks ties within one second).

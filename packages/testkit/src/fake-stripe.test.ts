@@ -5,47 +5,28 @@ import {
   WebhookSignatureError,
 } from "@boxoffice/core/payments";
 import Stripe from "stripe";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { type FakeStripe, startFakeStripe } from "./fake-stripe.ts";
-import { startWebhookReceiver, type WebhookReceiver } from "./webhook-receiver.ts";
+import { rejection, silentUntilWebhookUrl, standInForFile } from "./stand-in-harness.ts";
+import type { WebhookReceiver } from "./webhook-receiver.ts";
 
+const file = standInForFile(startFakeStripe, (fake, { headers, body }) => {
+  try {
+    verifyStripeWebhook(body, headers["stripe-signature"], fake.webhookSecret);
+    return true;
+  } catch {
+    return false;
+  }
+});
 let fake: FakeStripe;
 let receiver: WebhookReceiver;
 let stripe: Stripe;
 
-beforeAll(async () => {
-  fake = await startFakeStripe();
-  // Stands in for our webhook endpoint: verifies the raw body as a handler must.
-  receiver = await startWebhookReceiver(({ headers, body }) => {
-    try {
-      verifyStripeWebhook(body, headers["stripe-signature"], fake.webhookSecret);
-      return 200;
-    } catch {
-      return 400;
-    }
-  });
+beforeAll(() => {
+  ({ fake, receiver } = file);
   // No retries by default here, so a test about outages sees each failure; one test turns them on.
   stripe = createStripeSdk({ secretKey: fake.secretKey, baseUrl: fake.url, maxNetworkRetries: 0 });
 });
-
-afterEach(() => {
-  fake.clearFaults();
-  fake.setWebhookUrl(undefined);
-});
-
-afterAll(async () => {
-  await fake?.close();
-  await receiver?.close();
-});
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (err) {
-    return err;
-  }
-  throw new Error("expected the request to fail");
-}
 
 const newIntent = (amount = 50_000, options?: Stripe.RequestOptions) =>
   stripe.paymentIntents.create(
@@ -365,12 +346,7 @@ describe("fake Stripe webhooks", () => {
   });
 
   it("sends events by itself after a payment and a refund once a webhook URL is set", async () => {
-    const quiet = await newIntent();
-    fake.succeed(quiet.id); // no URL yet: nothing is sent
-    expect(await fake.webhooksSettled()).toEqual([]);
-
-    fake.setWebhookUrl(receiver.url);
-    const before = receiver.received.length;
+    const before = await silentUntilWebhookUrl(file, async () => fake.succeed((await newIntent()).id));
     const pi = await newIntent(25_000);
     fake.succeed(pi.id);
     await stripe.refunds.create({ payment_intent: pi.id });

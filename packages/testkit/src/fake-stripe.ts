@@ -1,18 +1,14 @@
 import { createHmac } from "node:crypto";
 import Stripe from "stripe";
 import {
-  type DeliveryResult,
-  type Faults,
   headerValue,
-  postWebhook,
   type RecordedRequest,
   type Reply,
   randomBase62,
-  startFakeHttpServer,
   unixSeconds,
   type WebhookRequest,
-  webhookQueue,
 } from "./fake-http.ts";
+import { type Route, routeOf, type StandIn, startStandIn } from "./stand-in.ts";
 import { FormError, type FormObject, type FormValue, parseStripeForm } from "./stripe-form.ts";
 import { newCharge, newPaymentIntent, newRefund, stripeError } from "./stripe-objects.ts";
 
@@ -41,16 +37,14 @@ export interface FakeStripeOptions {
 
 export type StripeWebhook = WebhookRequest<Stripe.Event>;
 
-export interface FakeStripe extends Faults {
-  /** Base URL for the SDK seam: `createStripeSdk({ ..., baseUrl: fake.url })`. */
-  url: string;
+/** `url` is the SDK seam: `createStripeSdk({ ..., baseUrl: fake.url })`. */
+export interface FakeStripe extends StandIn<StripeWebhook> {
   secretKey: string;
   webhookSecret: string;
   apiVersion: string;
   paymentIntents: Map<string, Stripe.PaymentIntent>;
   charges: Map<string, Stripe.Charge>;
   refunds: Map<string, Stripe.Refund>;
-  requests: RecordedRequest[];
   /** The customer completes the payment (Stripe.js confirm succeeded). */
   succeed(paymentIntentId: string, options?: { amount?: number }): Stripe.PaymentIntent;
   /** The customer's card is declined; the intent goes back to `requires_payment_method`. */
@@ -60,11 +54,6 @@ export interface FakeStripe extends Faults {
    * the Charge (or its PaymentIntent) for `charge.refunded`.
    */
   webhook(type: FakeStripeEventType, id: string): StripeWebhook;
-  /** POSTs a webhook; delivering the same one twice is a redelivery (same event id). */
-  deliver(url: string, webhook: StripeWebhook): Promise<DeliveryResult>;
-  setWebhookUrl(url: string | undefined): void;
-  webhooksSettled(): Promise<DeliveryResult[]>;
-  close(): Promise<void>;
 }
 
 const ALL_EVENTS: FakeStripeEventType[] = [
@@ -94,8 +83,6 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const webhookSecret = options.webhookSecret ?? `whsec_${randomBase62(32)}`;
   const apiVersion = options.apiVersion ?? Stripe.API_VERSION;
   const now = options.now ?? (() => new Date());
-  const subscribed = new Set(options.webhookEvents ?? ALL_EVENTS);
-  let webhookUrl = options.webhookUrl;
 
   const paymentIntents = new Map<string, Stripe.PaymentIntent>();
   const charges = new Map<string, Stripe.Charge>();
@@ -105,7 +92,6 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   const origins = new Map<string, RequestOrigin>();
   /** What `charge.refunded` reports as `previous_attributes`. */
   const previousRefundState = new Map<string, Partial<Stripe.Charge>>();
-  const queue = webhookQueue();
 
   const missing = (kind: string, id: string, param: string) =>
     new ApiFailure(
@@ -177,11 +163,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     };
   };
 
-  const emit = (type: FakeStripeEventType, id: string) => {
-    if (webhookUrl !== undefined && subscribed.has(type)) {
-      queue.enqueue(webhookUrl, buildWebhook(type, id));
-    }
-  };
+  const emit = (type: FakeStripeEventType, id: string) => stand.emit(type, () => buildWebhook(type, id));
 
   // -------------------------------------------------------------------------------------------
   // The REST API
@@ -362,8 +344,7 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return { ...pi, latest_charge: charge ?? null };
   };
 
-  type Route = [string, RegExp, (m: string[], params: FormObject, origin: RequestOrigin) => unknown];
-  const routes: Route[] = [
+  const routes: Route<[FormObject, RequestOrigin]>[] = [
     ["POST", /^\/v1\/payment_intents$/, (_, params, origin) => createPaymentIntent(params, origin)],
     ["GET", /^\/v1\/payment_intents\/([^/]+)$/, ([id], query) => retrieveIntent(id ?? "", query)],
     ["POST", /^\/v1\/refunds$/, (_, params, origin) => createRefund(params, origin)],
@@ -380,18 +361,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     ],
   ];
 
-  const authorized = (req: RecordedRequest): boolean => {
-    const auth = headerValue(req.headers, "authorization") ?? "";
-    if (auth === `Bearer ${secretKey}`) {
-      return true;
-    }
-    // curl -u sk_test_...: also accepted by Stripe.
-    return auth === `Basic ${Buffer.from(`${secretKey}:`).toString("base64")}`;
-  };
-
   /** Runs the endpoint; `storable` is false when it never started (unknown URL, bad parameters). */
   const execute = (req: RecordedRequest, origin: RequestOrigin): { reply: Reply; storable: boolean } => {
-    const route = routes.find(([method, pattern]) => method === req.method && pattern.test(req.path));
+    const route = routeOf(routes, req);
     if (!route) {
       const reply = stripeError(404, {
         type: "invalid_request_error",
@@ -399,11 +371,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
       });
       return { reply, storable: false };
     }
-    const [, pattern, run] = route;
-    const match = (pattern.exec(req.path) ?? []).slice(1).map(decodeURIComponent);
     try {
       const params = parseStripeForm(req.method === "GET" ? req.query.toString() : req.body);
-      return { reply: { status: 200, body: run(match, params, origin) }, storable: true };
+      return { reply: { status: 200, body: route.run(route.captures, params, origin) }, storable: true };
     } catch (err) {
       if (err instanceof ApiFailure) {
         return { reply: err.reply, storable: !err.beforeExecution };
@@ -415,22 +385,25 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     }
   };
 
+  const answerHeaders = (req: RecordedRequest, requestId = `req_${randomBase62(14)}`) => ({
+    "Request-Id": requestId,
+    "Stripe-Version": headerValue(req.headers, "stripe-version") ?? apiVersion,
+  });
+
+  const unauthorized = (req: RecordedRequest): Reply => ({
+    ...stripeError(401, {
+      type: "invalid_request_error",
+      message:
+        headerValue(req.headers, "authorization") === undefined
+          ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
+          : "Invalid API Key provided.",
+    }),
+    headers: answerHeaders(req),
+  });
+
   const handle = (req: RecordedRequest): Reply => {
     const requestId = `req_${randomBase62(14)}`;
-    const headers: Record<string, string> = {
-      "Request-Id": requestId,
-      "Stripe-Version": headerValue(req.headers, "stripe-version") ?? apiVersion,
-    };
-    if (!authorized(req)) {
-      const reply = stripeError(401, {
-        type: "invalid_request_error",
-        message:
-          headerValue(req.headers, "authorization") === undefined
-            ? "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY')."
-            : "Invalid API Key provided.",
-      });
-      return { ...reply, headers };
-    }
+    const headers: Record<string, string> = answerHeaders(req, requestId);
     // Stripe honours Idempotency-Key on POST only (GET and DELETE are idempotent anyway).
     const key = req.method === "POST" ? headerValue(req.headers, "idempotency-key") : undefined;
     if (key === undefined) {
@@ -461,9 +434,14 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return answered;
   };
 
-  const server = await startFakeHttpServer({
+  const stand = await startStandIn<FakeStripeEventType, StripeWebhook>({
     handle,
+    // curl -u sk_test_...: the Basic form is also accepted by Stripe.
+    authorizations: [`Bearer ${secretKey}`, `Basic ${Buffer.from(`${secretKey}:`).toString("base64")}`],
+    unauthorized,
     indent: 2,
+    webhookUrl: options.webhookUrl,
+    webhookEvents: options.webhookEvents ?? ALL_EVENTS,
     faultReply: (status, message) =>
       stripeError(status, { type: "api_error", message: message ?? "An unknown error occurred" }),
   });
@@ -483,56 +461,45 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
     return pi;
   };
 
-  const confirmOrigin = (): RequestOrigin => ({ id: `req_${randomBase62(14)}`, idempotency_key: null });
+  /** The customer confirms on Stripe.js: a charge for `amount`, then the intent as `outcome` leaves it. */
+  const confirm = (
+    id: string,
+    amount: number | undefined,
+    succeeded: boolean,
+    outcome: (charge: Stripe.Charge) => Partial<Stripe.PaymentIntent>,
+  ): Stripe.PaymentIntent => {
+    const pi = confirmable(id);
+    const paymentMethod = `pm_${randomBase62(24)}`;
+    const charge = newCharge(pi, {
+      amount: amount ?? pi.amount,
+      succeeded,
+      paymentMethod,
+      created: unixSeconds(now()),
+    });
+    charges.set(charge.id, charge);
+    Object.assign(pi, { latest_charge: charge.id }, outcome(charge));
+    origins.set(pi.id, { id: `req_${randomBase62(14)}`, idempotency_key: null });
+    emit(succeeded ? "payment_intent.succeeded" : "payment_intent.payment_failed", pi.id);
+    return pi;
+  };
 
+  const credentials = { secretKey, webhookSecret, apiVersion };
   return {
-    url: server.url,
-    secretKey,
-    webhookSecret,
-    apiVersion,
+    ...stand.standIn,
+    ...credentials,
     paymentIntents,
     charges,
     refunds,
-    requests: server.requests,
-    failNext: server.failNext,
-    hangNext: server.hangNext,
-    loseAnswerNext: server.loseAnswerNext,
-    clearFaults: server.clearFaults,
-
-    succeed(id, o = {}) {
-      const pi = confirmable(id);
-      const amount = o.amount ?? pi.amount;
-      const charge = newCharge(pi, {
-        amount,
-        succeeded: true,
-        paymentMethod: `pm_${randomBase62(24)}`,
-        created: unixSeconds(now()),
-      });
-      charges.set(charge.id, charge);
-      Object.assign(pi, {
+    succeed: (id, o = {}) =>
+      confirm(id, o.amount, true, (charge) => ({
         status: "succeeded",
-        amount_received: amount,
-        latest_charge: charge.id,
+        amount_received: charge.amount,
         payment_method: charge.payment_method,
         last_payment_error: null,
-      } satisfies Partial<Stripe.PaymentIntent>);
-      origins.set(pi.id, confirmOrigin());
-      emit("payment_intent.succeeded", pi.id);
-      return pi;
-    },
-
-    fail(id) {
-      const pi = confirmable(id);
-      const charge = newCharge(pi, {
-        amount: pi.amount,
-        succeeded: false,
-        paymentMethod: `pm_${randomBase62(24)}`,
-        created: unixSeconds(now()),
-      });
-      charges.set(charge.id, charge);
-      Object.assign(pi, {
+      })),
+    fail: (id) =>
+      confirm(id, undefined, false, (charge) => ({
         status: "requires_payment_method",
-        latest_charge: charge.id,
         payment_method: null,
         last_payment_error: {
           type: "card_error",
@@ -542,22 +509,8 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
           doc_url: "https://stripe.com/docs/error-codes/card-declined",
           message: "Your card was declined.",
         },
-      } satisfies Partial<Stripe.PaymentIntent>);
-      origins.set(pi.id, confirmOrigin());
-      emit("payment_intent.payment_failed", pi.id);
-      return pi;
-    },
-
+      })),
     webhook: buildWebhook,
-    deliver: (url, webhook) => postWebhook(url, webhook),
-    setWebhookUrl(url) {
-      webhookUrl = url;
-    },
-    webhooksSettled: () => queue.settled(),
-    async close() {
-      await queue.settled();
-      await server.close();
-    },
   };
 }
 

@@ -1,5 +1,7 @@
 export * from "./answers.ts";
 export * from "./args.ts";
+export * from "./catalog.ts";
+export * from "./cleanup.ts";
 export * from "./crowd.ts";
 export * from "./fake-http.ts";
 export * from "./fake-razorpay.ts";
@@ -8,5 +10,8 @@ export * from "./http-client.ts";
 export * from "./invariants.ts";
 export * from "./private-redis.ts";
 export * from "./process.ts";
+export * from "./random.ts";
 export * from "./redis-keys.ts";
+export * from "./stand-in.ts";
+export * from "./table.ts";
 export * from "./webhook-receiver.ts";

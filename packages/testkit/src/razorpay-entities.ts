@@ -1,3 +1,5 @@
+import type { WebhookRequest } from "./fake-http.ts";
+
 /**
  * Razorpay's entities as its API returns them (orders, payments, refunds, collections, webhook
  * events), from its API reference and sample payloads. One quirk kept on purpose: empty `notes` come
@@ -109,6 +111,8 @@ export interface RazorpayWebhookEvent {
   created_at: number;
 }
 
+export type RazorpayWebhook = WebhookRequest<RazorpayWebhookEvent>;
+
 /** What Razorpay Checkout passes to the page's `handler` after a successful payment. */
 export interface RazorpayCheckoutSuccess {
   razorpay_order_id: string;
@@ -118,12 +122,7 @@ export interface RazorpayCheckoutSuccess {
 
 /** What Checkout passes to `payment.failed` listeners. */
 export interface RazorpayCheckoutFailure {
-  error: {
-    code: string;
-    description: string;
-    source: string;
-    step: string;
-    reason: string;
+  error: Omit<RazorpayErrorBody["error"], "metadata" | "field"> & {
     metadata: { order_id: string; payment_id: string };
   };
 }

@@ -1,8 +1,8 @@
 export type Rng = () => number;
 
 /**
- * mulberry32: a small seeded generator, so the API and raw-SQL sides of a scenario draw the same
- * sequence of showtimes and seats per client and differ only in what serves them.
+ * mulberry32: a small seeded generator, so a run can be replayed from its seed, and the two sides of a
+ * benchmark draw the same sequence of showtimes and seats and differ only in what serves them.
  */
 export function seededRng(seed: number): Rng {
   let a = seed >>> 0;
@@ -35,4 +35,14 @@ export function pickDistinct<T>(rng: Rng, items: readonly T[], count: number): T
     chosen.add(pickOne(rng, items));
   }
   return [...chosen];
+}
+
+/** A shuffled copy of `items` (Fisher-Yates), the same order for the same generator state. */
+export function shuffle<T>(items: readonly T[], rng: Rng): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
 }
