@@ -260,7 +260,7 @@ export function caseArb(op: ApiOperation, env: FuzzEnv): fc.Arbitrary<FuzzCase> 
     { weight: 2, arbitrary: fc.constantFrom<Caller>("anonymous", "owner", "other", "staff", "admin") },
   );
   const protectedOp = op.secured;
-  const procedure = op.operationId !== undefined;
+  const procedure = op.procedure !== undefined;
   const webhook = rule?.access.kind === "webhook";
   const valid = validParts(op, world);
   const hugeLength = Math.floor(env.bodyLimit * 0.8);

@@ -48,6 +48,8 @@ export interface ApiOperation {
   /** With the server prefix, ready to fill: `/api/seats/hold/{holdId}`. */
   urlTemplate: string;
   operationId: string | undefined;
+  /** The same operation's tRPC procedure path (`admin.screens.create`); none for the hand-written routes. */
+  procedure: string | undefined;
   /** The document asks for a bearer token. */
   secured: boolean;
   pathParams: OperationParam[];
@@ -110,7 +112,8 @@ export function listOperations(doc: OpenApiDoc): ApiOperation[] {
       }
       const op = resolveRefs(doc, rawOp) as {
         operationId?: string;
-        security?: unknown[];
+        "x-trpc-procedure"?: string;
+        security?: Array<Record<string, unknown>>;
         parameters?: Array<{
           name: string;
           in: OperationParam["in"];
@@ -136,7 +139,10 @@ export function listOperations(doc: OpenApiDoc): ApiOperation[] {
         key: `${upper} ${path}`,
         urlTemplate: `${prefix}${path}`,
         operationId: op.operationId,
-        secured: (op.security ?? []).length > 0,
+        procedure: op["x-trpc-procedure"],
+        // Secured only when every way in names a scheme: `{}` among them means a token is optional.
+        secured:
+          (op.security ?? []).length > 0 && (op.security ?? []).every((s) => Object.keys(s).length > 0),
         pathParams: params.filter((p) => p.in === "path"),
         queryParams: params.filter((p) => p.in === "query"),
         body:
@@ -173,9 +179,9 @@ export function fillPath(template: string, values: Record<string, string>, raw =
   });
 }
 
-/** The tRPC procedure path behind an operation id (`admin-screens-create` -> `admin.screens.create`). */
+/** The tRPC procedure behind an operation, as the document names it (`x-trpc-procedure`). */
 export function procedurePathOf(op: ApiOperation): string | undefined {
-  return op.operationId?.replace(/-/g, ".");
+  return op.procedure;
 }
 
 /** Local `$ref`s that point nowhere or straight back at themselves: a client generator cannot use them. */

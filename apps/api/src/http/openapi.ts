@@ -8,6 +8,7 @@ import { errorResponses, routeShapeOf, sharedErrors } from "./openapi-errors.ts"
 
 type Operation = {
   operationId?: string;
+  "x-trpc-procedure"?: string;
   summary?: string;
   description?: string;
   security?: unknown[];
@@ -55,7 +56,17 @@ export function buildOpenApiDocument(
       "`{ error: { code, message, details?, requestId } }` with the status given by the error code; each " +
       "response lists the codes it may carry.",
     baseUrl: "/api",
-    securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    securitySchemes: {
+      bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+      // Only the ticket PDF takes it: the `signature` of a booking's ticketUrl, with its `expires`.
+      ticketLink: {
+        type: "apiKey",
+        in: "query",
+        name: "signature",
+        description:
+          "The signature in a booking's ticketUrl (with its expires): opens that ticket for 15 minutes",
+      },
+    },
   });
   doc.tags = TAGS;
   // ErrorBody carries an id, so createSchema answers a $ref to it and puts the schemas themselves (ErrorBody
@@ -64,11 +75,11 @@ export function buildOpenApiDocument(
   doc.components ??= {};
   doc.components.schemas = { ...doc.components.schemas, ...errorComponents };
 
-  const byRoute = new Map<string, { meta: ProcedureMeta; name: string }>();
+  const byRoute = new Map<string, { meta: ProcedureMeta; name: string; procedure: string }>();
   const nameByRoute = contractNames();
-  for (const meta of procedureMetas(appRouter).values()) {
+  for (const [procedure, meta] of procedureMetas(appRouter)) {
     const route = `${meta.openapi.method.toLowerCase()} ${meta.openapi.path}`;
-    byRoute.set(route, { meta, name: nameByRoute.get(route) ?? "" });
+    byRoute.set(route, { meta, name: nameByRoute.get(route) ?? "", procedure });
   }
 
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
@@ -78,6 +89,8 @@ export function buildOpenApiDocument(
         throw new Error(`no procedure serves ${method.toUpperCase()} ${path}`);
       }
       describeOperation(op, found.meta, found.name);
+      // The same operation over tRPC, for clients (and the proof) that call both.
+      op["x-trpc-procedure"] = found.procedure;
     }
   }
   addAdapterRoutes(doc, options.devPayments ?? false);
@@ -215,7 +228,7 @@ function addAdapterRoutes(doc: OpenAPIObject, devPayments: boolean): void {
           "For the booking's owner, staff and admins with their token (anyone else's booking is a 404, as on " +
           "GET /bookings/{id}), or for anyone through the booking's `ticketUrl`: the same path with `expires` " +
           "and `signature`, which works for 15 minutes with no token (an altered link is 403, an old one 410).",
-        security: [{ bearerAuth: [] }, {}],
+        security: [{ bearerAuth: [] }, { ticketLink: [] }],
         parameters: [
           { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } },
           {

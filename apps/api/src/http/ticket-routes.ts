@@ -17,8 +17,13 @@ export function ticketRoutes(deps: AppDeps) {
     try {
       const id = c.req.param("id");
       const signature = c.req.query("signature");
+      // A request that brings a token is judged by it (a bad one is 401, link or not); only a request with
+      // none may use the link.
+      const authorization = c.req.header("authorization");
       const viewer =
-        signature === undefined ? await requireViewer(deps.tokens, c.req.header("authorization")) : undefined;
+        authorization !== undefined || signature === undefined
+          ? await requireViewer(deps.tokens, authorization)
+          : undefined;
       if (!IdSchema.safeParse(id).success) {
         throw invalidField("id", "must be a UUID");
       }

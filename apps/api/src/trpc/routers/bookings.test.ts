@@ -540,6 +540,8 @@ describe("bookings and cancellation", () => {
     expect((await readPdf(new Uint8Array(await pdf.arrayBuffer()))).lines.join("\n")).toContain(
       booking.reference,
     );
+    // A request that brings a token is judged by it: a bad one is 401 even beside a good link.
+    expect((await fetch(link, { headers: { authorization: "Bearer not-a-token" } })).status).toBe(401);
     const listed = await server.http.get<{ items: Booking[] }>("/api/bookings/my", user.accessToken);
     expect(listed.body.items.find((b) => b.id === booking.id)?.ticketUrl).toMatch(/signature=/);
 
